@@ -1,0 +1,178 @@
+/*
+ * callbacks - libmilter's xxfi_* functions. Each one unpacks its arguments
+ * and macros into plain facts, asks lib/policy for the stage's verdict and
+ * turns the verdict into a libmilter reply. Nothing here decides.
+ *
+ * Threads: called from libmilter's worker pool; a connection's state is its
+ * struct session (smfi_getpriv), see session.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <libmilter/mfapi.h>
+#include <libmilter/mfdef.h>
+
+#include "log.h"
+#include "session.h"
+#include "util.h"
+
+/* Macros asked for at each stage. Postfix empties every stage's list as
+ * soon as any is set, so each stage we read from is listed. */
+static const struct { int stage; const char *macros; } symlists[] = {
+	{ SMFIM_CONNECT, "j {daemon_name} {client_addr} {client_name} {client_ptr} {client_resolve}" },
+	{ SMFIM_HELO, "{tls_version}" },
+	{ SMFIM_ENVFROM, "i {auth_type} {auth_authen} {mail_addr}" },
+	{ SMFIM_ENVRCPT, "i {rcpt_addr}" },
+	{ SMFIM_EOM, "i" },
+};
+
+static struct session *session_of(SMFICTX *ctx)
+{
+	return smfi_getpriv(ctx);
+}
+
+/* Give a refusal to the MTA: REJECT for 5xx, TEMPFAIL for 4xx. */
+static sfsistat refuse(SMFICTX *ctx, const struct rp_reply *r)
+{
+	char code[4], text[2 * RP_REPLY_TEXT_MAX + 1];
+
+	snprintf(code, sizeof code, "%03d", r->code);
+	reply_format_milter_text(r, text, sizeof text);
+	if (smfi_setreply(ctx, code, (char *)r->xcode, text) != MI_SUCCESS)
+		log_msg(RP_LOG_WARNING, "smfi_setreply refused reply %s %s", code, r->xcode);
+	return reply_is_temp(r) ? SMFIS_TEMPFAIL : SMFIS_REJECT;
+}
+
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+	unsigned long f2, unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+	unsigned long *pf2, unsigned long *pf3)
+{
+	(void)f1; (void)f2; (void)f3;
+	*pf0 = (SMFIF_ADDHDRS | SMFIF_SETSYMLIST) & f0;
+	*pf1 = SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	*pf2 = *pf3 = 0;
+	if (f0 & SMFIF_SETSYMLIST)
+		for (size_t i = 0; i < RP_ARRAY_LEN(symlists); i++)
+			if (smfi_setsymlist(ctx, symlists[i].stage, (char *)symlists[i].macros) != MI_SUCCESS)
+				log_msg(RP_LOG_WARNING, "smfi_setsymlist failed for stage %d", symlists[i].stage);
+	return SMFIS_CONTINUE;
+}
+
+/* The client address from the connect sockaddr, as text. */
+static const char *addr_text(const struct sockaddr *sa, char *buf, size_t size)
+{
+	if (!sa)
+		return NULL;
+	if (sa->sa_family == AF_INET)
+		return inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			(socklen_t)size);
+	if (sa->sa_family == AF_INET6)
+		return inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			buf, (socklen_t)size);
+	return NULL;
+}
+
+static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
+{
+	char abuf[RP_ADDRSTRLEN];
+	struct session *s = xcalloc(1, sizeof *s);
+	struct rp_config *cfg = config_current();
+	struct rp_reply r;
+
+	policy_conn_init(&s->conn, cfg, hostname, addr_text(hostaddr, abuf, sizeof abuf));
+	config_unref(cfg);
+	smfi_setpriv(ctx, s);
+	if (policy_connect(&s->conn, &r) == RP_REFUSE)
+		return refuse(ctx, &r);
+	/* A trusted client needs nothing more from us on this connection. */
+	return s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
+{
+	struct session *s = session_of(ctx);
+	struct rp_reply r;
+	if (!s)
+		return SMFIS_CONTINUE;
+	if (policy_helo(&s->conn, helo, &r) == RP_REFUSE)
+		return refuse(ctx, &r);
+	return s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct session *s = session_of(ctx);
+	struct rp_reply r;
+	if (!s)
+		return SMFIS_CONTINUE;
+	if (policy_mail(&s->conn, &s->msg, argv[0], argv + 1, smfi_getsymval(ctx, "{auth_authen}"),
+		    smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
+		return refuse(ctx, &r);
+	return s->conn.trusted || s->msg.ok ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct session *s = session_of(ctx);
+	struct rp_reply r;
+	if (!s)
+		return SMFIS_CONTINUE;
+	if (policy_rcpt(&s->conn, &s->msg, argv[0], smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
+		return refuse(ctx, &r);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_eom(SMFICTX *ctx)
+{
+	struct session *s = session_of(ctx);
+	struct rp_header h[RP_HEADERS_MAX];
+	unsigned n;
+	if (!s)
+		return SMFIS_CONTINUE;
+	n = policy_eom(&s->conn, &s->msg, smfi_getsymval(ctx, "i"), h, RP_HEADERS_MAX);
+	for (unsigned i = 0; i < n; i++) {
+		int rc = h[i].prepend ? smfi_insheader(ctx, 0, h[i].name, h[i].value)
+				      : smfi_addheader(ctx, h[i].name, h[i].value);
+		if (rc != MI_SUCCESS)
+			log_msg(RP_LOG_WARNING, "%s: could not add header %s", s->msg.queue_id, h[i].name);
+	}
+	policy_msg_reset(&s->msg);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_abort(SMFICTX *ctx)
+{
+	struct session *s = session_of(ctx);
+	if (s)
+		policy_msg_reset(&s->msg);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+	struct session *s = session_of(ctx);
+	if (s) {
+		policy_conn_free(&s->conn);
+		free(s);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc rampart_milter = {
+	.xxfi_name = "rampart",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS,
+	.xxfi_connect = mlfi_connect,
+	.xxfi_helo = mlfi_helo,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_eom = mlfi_eom,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_negotiate = mlfi_negotiate,
+};

@@ -1,0 +1,45 @@
+#!/bin/sh
+# run.sh RAMPART_BIN NAME - run the miltertest script t/milter/NAME.lua against
+# a rampart started with t/milter/NAME.conf (@DIR@ in the file becomes a
+# fresh temporary directory, which also holds the socket and the log).
+# The Lua script finds everything through the environment:
+#   RAMPART_SOCKET RAMPART_LOG RAMPART_CONF RAMPART_PID RAMPART_DIR MT_LIB
+set -u
+bin=$1 name=$2
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d /tmp/rampart-mt.XXXXXX)
+pid=
+cleanup() {
+	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	rm -rf "$dir"
+}
+trap cleanup EXIT INT TERM
+
+sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g" "$here/$name.conf" > "$dir/rampart.conf"
+if [ -f "$here/$name.access" ]; then
+	cp "$here/$name.access" "$dir/access"
+fi
+"$bin" -f -c "$dir/rampart.conf" 2>"$dir/log" &
+pid=$!
+for _ in $(seq 1 100); do
+	[ -S "$dir/sock" ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.05
+done
+if [ ! -S "$dir/sock" ]; then
+	echo "rampart did not start:"; cat "$dir/log"; exit 1
+fi
+
+RAMPART_SOCKET="unix:$dir/sock" RAMPART_LOG="$dir/log" RAMPART_CONF="$dir/rampart.conf" \
+RAMPART_PID=$pid RAMPART_DIR=$dir MT_LIB="$here/lib.lua" \
+	miltertest -s "$here/$name.lua"
+rc=$?
+kill -0 "$pid" 2>/dev/null || { echo "rampart died during the test"; rc=1; }
+if [ $rc -ne 0 ]; then
+	echo "---- rampart log ----"; cat "$dir/log"
+fi
+exit $rc
