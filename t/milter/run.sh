@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh RAMPART_BIN NAME - run the miltertest script t/milter/NAME.lua against
-# a rampart started with t/milter/NAME.conf (@DIR@ in the file becomes a
-# fresh temporary directory, which also holds the socket and the log).
+# a rampart started with t/milter/common.conf followed by t/milter/NAME.conf
+# (@DIR@ becomes a fresh temporary directory, which also holds the socket,
+# the log and NAME.access copied as DIR/access).
 # The Lua script finds everything through the environment:
 #   RAMPART_SOCKET RAMPART_LOG RAMPART_CONF RAMPART_PID RAMPART_DIR MT_LIB
 set -u
@@ -19,7 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g" "$here/$name.conf" > "$dir/rampart.conf"
+cat "$here/common.conf" "$here/$name.conf" | sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g" > "$dir/rampart.conf"
 if [ -f "$here/$name.access" ]; then
 	cp "$here/$name.access" "$dir/access"
 fi

@@ -1,0 +1,28 @@
+-- Actions: log (reject_warning), tag (X-Rampart header), greylist (no
+-- refusal), defer (4xx), off (nothing).
+local T = dofile(os.getenv("MT_LIB"))
+
+local c = T.connect("unknown", "192.0.2.30")
+T.mark()
+T.helo(c, "foo", SMFIR_CONTINUE, "tag does not refuse")
+T.mail(c, "a@localhost", SMFIR_CONTINUE, "strict off, greylist does not refuse")
+T.rcpt(c, "<b@example.net>", SMFIR_CONTINUE, "tagged mail still accepted")
+assert(mt.eom(c) == nil)
+T.ok(mt.eom_check(c, MT_HDRADD, "X-Rampart", "mx.rampart.test; helo_non_fqdn=fail"), "X-Rampart header with the tag")
+T.logged("pass: from=<a@localhost> to=<b@example.net> client=unknown[192.0.2.30] helo=<foo> tags=helo_non_fqdn=fail")
+T.not_logged("reject:", "no refusal logged")
+mt.disconnect(c)
+
+c = T.connect("unknown", "192.0.2.31")
+T.mark()
+T.helo(c, "bad!name.example.com", SMFIR_CONTINUE, "log does not refuse")
+T.logged("NOQUEUE: reject_warning: HELO from unknown[192.0.2.31]: 501 5.5.2 <bad!name.example.com>: Helo command rejected: Invalid name; helo=<bad!name.example.com> check=helo_invalid")
+T.mail(c, "<a@example.com>", SMFIR_CONTINUE)
+T.mark()
+T.rcpt(c, "<b@intranet>", SMFIR_REPLYCODE, "defer refuses temporarily")
+T.logged("reject: RCPT from unknown[192.0.2.31]: 450 4.5.2 <b@intranet>: Recipient address rejected: need fully-qualified address;")
+T.rcpt(c, "<b@example.net>", SMFIR_CONTINUE)
+assert(mt.eom(c) == nil)
+T.ok(not mt.eom_check(c, MT_HDRADD, "X-Rampart"), "no header without tags")
+mt.disconnect(c)
+T.done()
