@@ -17,6 +17,12 @@
  * label, not all digits and dots.
  */
 bool hostname_valid(const char *name);
+/* hostname_valid() where a well-formed UTF-8 character also counts as a
+ * letter (for SMTPUTF8 clients); lengths are counted in octets. */
+bool hostname_valid_utf8(const char *name);
+/* Length (2..4) of the well-formed UTF-8 sequence of one non-ASCII
+ * character at s, or 0 when there is none (ASCII, NUL, malformed). */
+size_t hostname_utf8_char(const char *s);
 /* Postfix valid_ipv4_hostaddr(): exactly four decimal octets 0..255, no
  * empty parts; first octet 0 only for 0.0.0.0. */
 bool hostaddr_valid_v4(const char *s);
