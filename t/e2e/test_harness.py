@@ -1,0 +1,215 @@
+"""Self-test of the end-to-end harness: a real Postfix with the do-nothing
+milter (t/bench/nullmilter) in front of smtp-sink.
+
+Run: RAMPART_BUILD_DIR=/path/to/build /usr/bin/python3 t/e2e/test_harness.py
+Needs root (Postfix). Exit status 77 (ctest: skipped) when not root or when
+nullmilter has not been built.
+"""
+
+import os
+import re
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (Postfix, TEMPFAIL_REPLY, build_dir, free_port,  # noqa: E402
+                     start_milter, stop_process)
+
+NULLMILTER = os.path.join(build_dir(), "t", "bench", "nullmilter")
+HOST = "mx.rampart.test"
+
+
+class NullMilterSession:
+    """nullmilter on a free port, tracing every callback into a file."""
+
+    def __init__(self, tmpdir):
+        self.spec = "inet:%d@127.0.0.1" % free_port()
+        self.trace_path = os.path.join(tmpdir, "nullmilter.trace")
+        open(self.trace_path, "w").close()
+        self.offset = 0
+        self.proc = start_milter([NULLMILTER, "-p", self.spec, "-l", self.trace_path],
+                                 self.spec)
+
+    def new_lines(self):
+        """Trace lines written since the last call."""
+        with open(self.trace_path) as f:
+            f.seek(self.offset)
+            data = f.read()
+            self.offset = f.tell()
+        return data.splitlines()
+
+    def stop(self):
+        return stop_process(self.proc)
+
+
+def start_pair(cls, overrides=None):
+    import tempfile
+    cls.tracedir = tempfile.mkdtemp(prefix="rampart-nm-")
+    cls.milter = NullMilterSession(cls.tracedir)
+    try:
+        cls.pf = Postfix(milter=cls.milter.spec, overrides=overrides)
+    except BaseException:
+        cls.milter.stop()
+        raise
+
+
+def stop_pair(cls):
+    import shutil
+    cls.pf.cleanup()
+    cls.milter.stop()
+    shutil.rmtree(cls.tracedir, ignore_errors=True)
+
+
+class TransactionTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        start_pair(cls)
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_pair(cls)
+
+    def setUp(self):
+        self.milter.new_lines()  # forget earlier tests' events
+
+    def test_xclient_transaction_delivered(self):
+        c = self.pf.client()
+        self.assertEqual(c.greeting.lines, ["220 %s ESMTP" % HOST])
+        r = c.ehlo("relay.example.org")
+        self.assertEqual(r.code, 250)
+        self.assertEqual(r.lines[0], "250-" + HOST)
+        self.assertIn("250-XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN "
+                      "DESTADDR DESTPORT", r.lines)
+        self.assertEqual(r.lines[-1], "250 CHUNKING")
+        r = c.xclient(ADDR="192.0.2.7", NAME="mail.example.org")
+        self.assertEqual(r.lines, ["220 %s ESMTP" % HOST])
+        r = c.ehlo("mail.example.org")
+        self.assertEqual(r.lines[0], "250-" + HOST)
+        self.assertNotIn("XCLIENT", r.text)  # no longer an authorised peer
+        self.assertEqual(c.mail("<alice@example.org>").lines, ["250 2.1.0 Ok"])
+        self.assertEqual(c.rcpt("<bob@example.net>").lines, ["250 2.1.5 Ok"])
+        r = c.data("From: alice@example.org\r\nTo: bob@example.net\r\n"
+                   "Subject: harness self-test\r\n\r\nline one\r\n.leading dot\r\n")
+        m = re.fullmatch(r"250 2\.0\.0 Ok: queued as ([0-9A-F]+)", r.line)
+        self.assertIsNotNone(m, r.line)
+        qid = m.group(1)
+        self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
+
+        msgs = self.pf.wait_for_delivery(1, timeout=30)
+        self.assertEqual(len(msgs), 1)
+        msg = msgs[0]
+        self.assertEqual(msg.message["Subject"], "harness self-test")
+        self.assertEqual(msg.envelope["X-Mail-Args"], ["<alice@example.org>"])
+        self.assertEqual(msg.envelope["X-Rcpt-Args"],
+                         ["<bob@example.net> ORCPT=rfc822;bob@example.net"])
+        received = msg.message.get_all("Received")
+        self.assertEqual(len(received), 2)  # smtp-sink's, then Postfix's
+        self.assertTrue(received[1].startswith(
+            "from mail.example.org (mail.example.org [192.0.2.7])"), received[1])
+        self.assertIn("id " + qid, received[1])
+        self.assertEqual(msg.message.get_payload(), "line one\n.leading dot\n")
+        self.assertIn("%s: client=mail.example.org[192.0.2.7]" % qid, self.pf.maillog())
+
+        # The milter saw the XCLIENT identity, not the loopback peer.
+        events = self.milter.new_lines()
+        want = [
+            "connect arg=mail.example.org j=%s {daemon_name}=%s "
+            "{client_addr}=192.0.2.7 {client_name}=mail.example.org "
+            "{client_ptr}=mail.example.org {client_resolve}=OK" % (HOST, HOST),
+            "helo arg=mail.example.org {tls_version}=(unset)",
+            "envfrom arg=<alice@example.org> i=(unset) {auth_type}=(unset) "
+            "{auth_authen}=(unset) {mail_addr}=alice@example.org",
+            "envrcpt arg=<bob@example.net> i=(unset) {rcpt_addr}=bob@example.net",
+            "eom arg=(null) i=%s" % qid,
+            "close arg=(null)",
+        ]
+        self.assertEqual(events[-len(want):], want)
+
+    def test_xclient_login_gives_auth_authen(self):
+        # Finding for Postfix 3.7.11 on Debian 12: XCLIENT LOGIN= reaches the
+        # milter as {auth_authen} (and {auth_type}=XCLIENT) even with
+        # smtpd_sasl_auth_enable = no.
+        self.assertEqual(self.pf.postconf("smtpd_sasl_auth_enable"), "no")
+        c = self.pf.client()
+        r = c.xclient(ADDR="198.51.100.9", NAME="[UNAVAILABLE]", LOGIN="alice")
+        self.assertEqual(r.lines, ["220 %s ESMTP" % HOST])
+        self.assertEqual(c.ehlo("laptop.example.org").code, 250)
+        self.assertEqual(c.mail("<alice@example.org>").lines, ["250 2.1.0 Ok"])
+        self.assertEqual(c.rset().lines, ["250 2.0.0 Ok"])
+        c.quit()
+        events = self.milter.new_lines()
+        self.assertIn("connect arg=[198.51.100.9] j=%s {daemon_name}=%s "
+                      "{client_addr}=198.51.100.9 {client_name}=unknown "
+                      "{client_ptr}=unknown {client_resolve}=FAIL" % (HOST, HOST),
+                      events)
+        self.assertIn("envfrom arg=<alice@example.org> i=(unset) {auth_type}=XCLIENT "
+                      "{auth_authen}=alice {mail_addr}=alice@example.org", events)
+        self.assertIn("abort arg=(null)", events)
+
+    def test_hostile_lines(self):
+        # (line sent, exact reply, HELO argument the milter saw or None)
+        table = [
+            (b"HELO " + b"a" * 4096, "250 " + HOST, "a" * 1000),
+            (b"HELO a\x01b.example", "250 " + HOST, "a?b.example"),
+            (b"HELO \xff\xfe.example", "500 5.5.2 Error: bad UTF-8 syntax", None),
+            (b"HELO 100%.example", "250 " + HOST, "100%.example"),
+            (b"HELO x%s%n.example", "250 " + HOST, "x%s%n.example"),
+            (b"NOOP", "250 2.0.0 Ok", None),
+        ]
+        c = self.pf.client()
+        for line, reply, helo in table:
+            with self.subTest(line=line[:40]):
+                r = c.cmd(line)
+                self.assertEqual(r.lines, [reply])
+                events = self.milter.new_lines()
+                helos = [e for e in events if e.startswith("helo ")]
+                if helo is None:
+                    self.assertEqual(helos, [])
+                else:
+                    self.assertEqual(len(helos), 1)
+                    self.assertTrue(helos[0].startswith("helo arg=" + helo), helos[0])
+        self.assertEqual(c.mail("<100%b@example.org>").lines, ["250 2.1.0 Ok"])
+        self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
+        self.assertIn("request longer than 2048: HELO aaaa", self.pf.maillog())
+
+
+class MilterDownTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        start_pair(cls)
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_pair(cls)
+
+    def test_tempfail_when_milter_stops(self):
+        # Milter dies during a transaction: the next RCPT gets the tempfail.
+        c = self.pf.client()
+        self.assertEqual(c.ehlo("client.example.org").code, 250)
+        self.assertEqual(c.mail("<a@example.org>").lines, ["250 2.1.0 Ok"])
+        self.milter.stop()
+        self.assertEqual(c.rcpt("<b@example.net>").lines, [TEMPFAIL_REPLY])
+        c.close()
+        # Milter gone before the session starts: MAIL gets it, RCPT has no MAIL.
+        c = self.pf.client()
+        self.assertEqual(c.greeting.lines, ["220 %s ESMTP" % HOST])
+        self.assertEqual(c.ehlo("client.example.org").code, 250)
+        self.assertEqual(c.mail("<a@example.org>").lines, [TEMPFAIL_REPLY])
+        self.assertEqual(c.rcpt("<b@example.net>").lines,
+                         ["503 5.5.1 Error: need MAIL command"])
+        self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
+        log = self.pf.maillog()
+        self.assertRegex(log, r"warning: connect to Milter service inet:127\.0\.0\.1:\d+: "
+                              r"Connection refused")
+        self.assertIn("NOQUEUE: milter-reject: MAIL from unknown[127.0.0.1]: " +
+                      TEMPFAIL_REPLY, log)
+
+
+if __name__ == "__main__":
+    if os.geteuid() != 0:
+        print("SKIP: the e2e harness needs root to run Postfix")
+        sys.exit(77)
+    if not os.access(NULLMILTER, os.X_OK):
+        print("SKIP: %s not built" % NULLMILTER)
+        sys.exit(77)
+    unittest.main(verbosity=2)
