@@ -293,6 +293,7 @@ size_t dns_batch_add(struct rp_dns_batch *b, const char *name, enum rp_dns_type 
 		rp_strlcpy(q->name, norm, sizeof(q->name));
 		q->type = type;
 		q->qname = ok ? ldns_dname_new_frm_str(norm) : NULL;
+		q->last_rcode = -1;
 		for (size_t t = 0; t < MAX_TRIES; t++)
 			q->tries[t].fd = -1;
 		b->q = xrealloc(b->q, (b->nq + 1) * sizeof(*b->q));
