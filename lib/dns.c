@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -281,6 +282,10 @@ size_t dns_batch_add(struct rp_dns_batch *b, const char *name, enum rp_dns_type 
 	bool ok = name && name_normalise(name, norm);
 	size_t qi;
 
+	if (b->ran) {
+		fprintf(stderr, "dns_batch_add: batch already run\n");
+		abort();
+	}
 	if (!ok)
 		rp_printable(norm, sizeof(norm), name ? name : "");
 	for (qi = 0; ok && qi < b->nq; qi++)
@@ -731,7 +736,9 @@ static void handle_verdict(struct rp_dns *d, struct query *q, struct try *t,
 static void udp_readable(struct rp_dns *d, struct query *q, struct try *t, uint8_t *buf,
 	uint64_t now)
 {
-	for (;;) {
+	/* bounded, so that a stream of stray datagrams cannot hold the loop
+	 * past the deadline; the rest waits for the next poll */
+	for (int k = 0; k < 64; k++) {
 		ssize_t n = recv(t->fd, buf, DNS_WIRE_MAX, 0);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)

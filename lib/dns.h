@@ -10,6 +10,9 @@
  *
  * Threads: an rp_dns may be used by any number of threads at once; a batch
  * belongs to one thread at a time. Each batch opens its own sockets.
+ * Time: deadlines and per-try timeouts use clock_mono_ms(), TTLs clock_now().
+ * With clock_set_fake() the monotonic clock stands still, so a test on the
+ * fake clock must only ask questions its server answers.
  *
  * Outcomes (SPEC §5): FOUND (records of the type, after following a CNAME
  * chain inside the answer), NOTFOUND (NXDOMAIN or NODATA), TEMP (SERVFAIL,
@@ -80,6 +83,16 @@ struct rp_dns_result {
 	bool cached;             /* answered from the cache */
 };
 
+/*
+ * Tries: a query not in the cache gets up to attempts x nameservers tries of
+ * timeout_ms each, the first to nameserver 0, each further one to the next
+ * nameserver. Every try is a fresh connected UDP socket with a random ID and
+ * EDNS size 1232; replies whose ID, QR bit or question (name, type, class
+ * IN) do not match are ignored, and earlier tries stay open for late
+ * replies. A truncated reply moves that query to TCP. SERVFAIL and REFUSED
+ * try the next nameserver when there is more than one. All of it stops at
+ * the batch deadline.
+ */
 struct rp_dns_opts {
 	const char *const *nameservers; /* "192.0.2.1", "2001:db8::1" */
 	size_t n_nameservers;           /* 1..RP_DNS_MAX_NS */
@@ -104,14 +117,16 @@ void dns_free(struct rp_dns *d);
 
 struct rp_dns_batch *dns_batch_new(struct rp_dns *d);
 /*
- * Add a query; returns its index (0, 1, ...). name may end in a dot and is
+ * Add a query; returns its index (0, 1, ...), the argument for
+ * dns_batch_result. name may end in a dot and is
  * compared without case. The same (name, type) twice is asked once. A name
  * that cannot be queried (empty label, too long, bytes outside [!-~],
  * backslash) gets a MALFORMED result without any packet sent.
  */
 size_t dns_batch_add(struct rp_dns_batch *b, const char *name, enum rp_dns_type type);
 /*
- * Answer every query: cache hits first, then all the others at once.
+ * Answer every query: cache hits first, then all the others at once. Runs
+ * once per batch; dns_batch_add after it is a bug (abort).
  * Returns when all are answered or at deadline_ms (clock_mono_ms() scale);
  * what is unanswered then is TEMP ("deadline").
  */
