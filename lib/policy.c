@@ -9,17 +9,20 @@
 
 #include "access.h"
 #include "check.h"
+#include "clock.h"
+#include "dns.h"
 #include "log.h"
 #include "util.h"
 
 /* Longest outside string quoted in a log line. */
 #define LOG_ARG_MAX 300
 
-void policy_conn_init(struct rp_conn *c, struct rp_config *cfg, const char *name,
+void policy_conn_init(struct rp_conn *c, struct rp_engine *eng, const char *name,
 	const char *addr)
 {
 	memset(c, 0, sizeof *c);
-	c->cfg = config_ref(cfg);
+	c->eng = engine_ref(eng);
+	c->cfg = eng->cfg;
 	if (!name || !name[0] || name[0] == '[')
 		name = "unknown";
 	rp_printable(c->client_name, sizeof c->client_name, name);
@@ -37,7 +40,8 @@ void policy_conn_free(struct rp_conn *c)
 		return;
 	free(c->helo);
 	c->helo = NULL;
-	config_unref(c->cfg);
+	engine_unref(c->eng);
+	c->eng = NULL;
 	c->cfg = NULL;
 }
 
@@ -126,7 +130,9 @@ static int apply(struct rp_eval *ev, enum rp_check id, enum rp_result res, struc
 	struct rp_conn *c = ev->c;
 	bool msg_level = ev->stage >= RP_STAGE_MAIL;
 
-	if (res == RP_RES_TEMP)
+	/* The reply is the one the configured action would send, also when
+	 * dry_run only logs it. */
+	if (res == RP_RES_TEMP || (id != RP_CHK_ACCESS && c->cfg->action[id] == RP_ACT_DEFER))
 		reply_tempify(r);
 	switch (effective_action(c->cfg, id)) {
 	case RP_ACT_OFF:
@@ -172,28 +178,72 @@ static rp_checkset skip_set(const struct rp_eval *ev, rp_checkset extra)
 	return s;
 }
 
-/* Run every check of ev->stage. */
+void eval_query(struct rp_eval *ev, enum rp_check id, const char *name, enum rp_dns_type t)
+{
+	size_t i;
+	if (!ev->batch)
+		return;
+	i = dns_batch_add(ev->batch, name, t);
+	if (!ev->count[id])
+		ev->first[id] = i;
+	ev->count[id]++;
+}
+
+const struct rp_dns_result *eval_result(const struct rp_eval *ev, enum rp_check id, size_t k)
+{
+	if (!ev->batch || k >= ev->count[id])
+		return NULL;
+	return dns_batch_result(ev->batch, ev->first[id] + k);
+}
+
+uint64_t eval_deadline(const struct rp_eval *ev)
+{
+	return ev->deadline;
+}
+
+static bool check_active(const struct rp_eval *ev, const struct rp_check_def *d, rp_checkset skip)
+{
+	return d->stage == ev->stage && !(skip & RP_CHKBIT(d->id)) &&
+	       effective_action(ev->c->cfg, d->id) != RP_ACT_OFF;
+}
+
+/*
+ * Run every check of ev->stage. The DNS queries of all its checks go out
+ * together first, in one batch with one deadline (the stage budget);
+ * dependent second rounds use what is left of the same deadline.
+ */
 static int run_stage(struct rp_eval *ev, rp_checkset extra_skip, const char *queue_id,
 	struct rp_reply *out)
 {
 	rp_checkset skip = skip_set(ev, extra_skip);
+	int verdict = RP_CONTINUE;
 
-	for (size_t i = 0; i < rp_check_table_len; i++) {
+	ev->deadline = clock_mono_ms() + ev->c->cfg->dns.stage_budget_ms;
+	for (size_t i = 0; i < rp_check_table_len && ev->c->eng->dns; i++) {
+		const struct rp_check_def *d = &rp_check_table[i];
+		if (!d->prepare || !check_active(ev, d, skip))
+			continue;
+		if (!ev->batch)
+			ev->batch = dns_batch_new(ev->c->eng->dns);
+		d->prepare(ev);
+	}
+	if (ev->batch)
+		dns_batch_run(ev->batch, ev->deadline);
+
+	for (size_t i = 0; i < rp_check_table_len && verdict == RP_CONTINUE; i++) {
 		const struct rp_check_def *d = &rp_check_table[i];
 		struct rp_reply r;
 		enum rp_result res;
 
-		if (d->stage != ev->stage || (skip & RP_CHKBIT(d->id)))
-			continue;
-		if (effective_action(ev->c->cfg, d->id) == RP_ACT_OFF)
+		if (!check_active(ev, d, skip))
 			continue;
 		res = d->run(ev, &r);
-		if (res != RP_RES_FAIL && res != RP_RES_TEMP)
-			continue;
-		if (apply(ev, d->id, res, &r, queue_id, out) == RP_REFUSE)
-			return RP_REFUSE;
+		if (res == RP_RES_FAIL || res == RP_RES_TEMP)
+			verdict = apply(ev, d->id, res, &r, queue_id, out);
 	}
-	return RP_CONTINUE;
+	dns_batch_free(ev->batch);
+	ev->batch = NULL;
+	return verdict;
 }
 
 /*
@@ -421,6 +471,17 @@ unsigned policy_eom(struct rp_conn *c, struct rp_msg *m, const char *queue_id,
 			m->queue_id[0] ? m->queue_id : "NOQUEUE", m->sender, m->rcpts,
 			c->client_name, c->client_addr, c->trusted ? c->trust_reason : "access");
 		return 0;
+	}
+	if (c->iprev != RP_RES_NONE && n < max) {
+		struct rp_header *h = &hdrs[n++];
+		rp_strlcpy(h->name, "Authentication-Results", sizeof h->name);
+		if (c->iprev == RP_RES_PASS)
+			snprintf(h->value, sizeof h->value, "%s; iprev=pass policy.iprev=%s (%s)",
+				c->cfg->spf.authserv_id, c->client_addr, c->iprev_name);
+		else
+			snprintf(h->value, sizeof h->value, "%s; iprev=%s policy.iprev=%s",
+				c->cfg->spf.authserv_id, result_name(c->iprev), c->client_addr);
+		h->prepend = true;
 	}
 	format_tags(c, m, tags, sizeof tags, "; ");
 	if (tags[0] && n < max) {

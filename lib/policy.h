@@ -29,6 +29,7 @@
 #include "address.h"
 #include "checks.h"
 #include "config.h"
+#include "engine.h"
 #include "netaddr.h"
 #include "verdict.h"
 
@@ -52,7 +53,8 @@ struct rp_tag {
 };
 
 struct rp_conn {
-	struct rp_config *cfg;           /* the snapshot this connection uses */
+	struct rp_engine *eng;           /* the engine this connection uses */
+	struct rp_config *cfg;           /* eng->cfg, for brevity */
 	char client_name[RP_NAME_MAX];   /* verified name from the MTA, or "unknown" */
 	char client_addr[RP_ADDRSTRLEN]; /* text form, "unknown" when none */
 	struct rp_netaddr addr;
@@ -66,6 +68,12 @@ struct rp_conn {
 	unsigned ntags;
 	struct rp_tag tags[RP_CHK__COUNT];
 	unsigned long messages;
+	/* DNS results of CONNECT */
+	enum rp_result iprev;            /* FCrDNS: NONE when not checked */
+	char iprev_name[RP_NAME_MAX];    /* the confirmed name on pass */
+	int dnsbl_score;
+	bool dnsbl_allow;                /* score <= allow_threshold: rDNS and
+	                                  * greylisting skipped */
 };
 
 struct rp_msg {
@@ -95,9 +103,9 @@ struct rp_header {
 /*
  * Start a connection: name is what the MTA says (a verified name, or
  * "[ADDR]"/"unknown" when it has none), addr the client's address text
- * (NULL or unparsable: unknown). Takes a reference on cfg.
+ * (NULL or unparsable: unknown). Takes a reference on eng.
  */
-void policy_conn_init(struct rp_conn *c, struct rp_config *cfg, const char *name,
+void policy_conn_init(struct rp_conn *c, struct rp_engine *eng, const char *name,
 	const char *addr);
 void policy_conn_free(struct rp_conn *c);
 void policy_msg_reset(struct rp_msg *m);

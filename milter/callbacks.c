@@ -80,11 +80,11 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	char abuf[RP_ADDRSTRLEN];
 	struct session *s = xcalloc(1, sizeof *s);
-	struct rp_config *cfg = config_current();
+	struct rp_engine *eng = engine_current();
 	struct rp_reply r;
 
-	policy_conn_init(&s->conn, cfg, hostname, addr_text(hostaddr, abuf, sizeof abuf));
-	config_unref(cfg);
+	policy_conn_init(&s->conn, eng, hostname, addr_text(hostaddr, abuf, sizeof abuf));
+	engine_unref(eng);
 	smfi_setpriv(ctx, s);
 	if (policy_connect(&s->conn, &r) == RP_REFUSE)
 		return refuse(ctx, &r);

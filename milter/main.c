@@ -23,6 +23,8 @@
 #include <libmilter/mfapi.h>
 
 #include "config.h"
+#include "dns_cache.h"
+#include "engine.h"
 #include "log.h"
 #include "session.h"
 #include "util.h"
@@ -204,9 +206,19 @@ int main(int argc, char **argv)
 	/* From here on reload.c owns the snapshot; keep what is needed at exit. */
 	char *pidfile = cfg->milter.pidfile && cfg->milter.pidfile[0] ? xstrdup(cfg->milter.pidfile) : NULL;
 	char *sockfile = sockpath ? xstrdup(sockpath) : NULL;
+	static struct rp_shared shared;
+	char err[256];
+	struct rp_engine *eng;
+	shared.dns_cache = dns_cache_new(cfg->dns.cache_size, cfg->dns.cache_max_ttl);
+	eng = engine_new(cfg, &shared, err, sizeof err);
+	if (!eng) {
+		log_msg(RP_LOG_ERR, "%s: %s", path, err);
+		return 2;
+	}
 	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
-	config_install(cfg);
-	if (reload_start(path) != 0) {
+	config_unref(cfg);
+	engine_install(eng);
+	if (reload_start(path, &shared) != 0) {
 		log_msg(RP_LOG_ERR, "cannot start the reload thread");
 		return 2;
 	}

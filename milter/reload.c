@@ -2,9 +2,11 @@
  * reload - the current config snapshot and SIGUSR1 reloads.
  *
  * A dedicated thread sigwait()s for SIGUSR1 (blocked in every thread), then
- * loads the config and the access file it names into a new snapshot. On
- * success the snapshot replaces the current one under cfg_lock; open
- * connections keep the one they started with. On failure every problem is
+ * loads the config and the access file it names into a new snapshot and
+ * builds its engine. On success the engine replaces the current one under
+ * eng_lock; open connections keep the one they started with. Settings read
+ * only at start ([milter] socket, user, group, pidfile; the DNS cache size
+ * and the greylist database) keep their start-up values until a restart. On failure every problem is
  * logged and the old snapshot stays.
  */
 #include <pthread.h>
@@ -16,33 +18,36 @@
 #include "log.h"
 #include "session.h"
 
-static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rp_config *cfg_now;
+static pthread_mutex_t eng_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rp_engine *eng_now;
 static char *cfg_path;
+static const struct rp_shared *shared_state;
 
-struct rp_config *config_current(void)
+struct rp_engine *engine_current(void)
 {
-	struct rp_config *c;
-	pthread_mutex_lock(&cfg_lock);
-	c = config_ref(cfg_now);
-	pthread_mutex_unlock(&cfg_lock);
-	return c;
+	struct rp_engine *e;
+	pthread_mutex_lock(&eng_lock);
+	e = engine_ref(eng_now);
+	pthread_mutex_unlock(&eng_lock);
+	return e;
 }
 
-void config_install(struct rp_config *cfg)
+void engine_install(struct rp_engine *e)
 {
-	struct rp_config *old;
-	pthread_mutex_lock(&cfg_lock);
-	old = cfg_now;
-	cfg_now = cfg;
-	pthread_mutex_unlock(&cfg_lock);
-	config_unref(old);
+	struct rp_engine *old;
+	pthread_mutex_lock(&eng_lock);
+	old = eng_now;
+	eng_now = e;
+	pthread_mutex_unlock(&eng_lock);
+	engine_unref(old);
 }
 
 static void reload_once(void)
 {
 	struct rp_errlist errs = { 0 };
 	struct rp_config *cfg = config_load(cfg_path, &errs);
+	struct rp_engine *eng;
+	char err[256];
 
 	if (!cfg) {
 		for (size_t i = 0; i < errs.n; i++)
@@ -52,8 +57,15 @@ static void reload_once(void)
 		return;
 	}
 	errlist_clear(&errs);
+	eng = engine_new(cfg, shared_state, err, sizeof err);
+	config_unref(cfg);
+	if (!eng) {
+		log_msg(RP_LOG_ERR, "%s: %s; reload refused, the running configuration stays",
+			cfg_path, err);
+		return;
+	}
 	log_set_level(cfg->log.level);
-	config_install(cfg);
+	engine_install(eng);
 	log_msg(RP_LOG_NOTICE, "configuration reloaded from %s", cfg_path);
 }
 
@@ -71,9 +83,10 @@ static void *reload_thread(void *arg)
 	return NULL;
 }
 
-int reload_start(const char *config_path)
+int reload_start(const char *config_path, const struct rp_shared *shared)
 {
 	pthread_t t;
+	shared_state = shared;
 	cfg_path = realpath(config_path, NULL);
 	if (!cfg_path)
 		return -1;

@@ -1,22 +1,25 @@
 /*
  * session - rampart's state, by kind (ARCHITECTURE rule 4).
  *
- * (a) Immutable after load: struct rp_config snapshots. The current one is
- *     held by reload.c behind a mutex; each connection takes a reference at
- *     CONNECT (config_current()) and keeps that snapshot until it closes,
- *     so a reload never changes a connection half way.
+ * (a) Immutable after load: struct rp_config snapshots and the struct
+ *     rp_engine built on each (resolver, own addresses). The current engine
+ *     is held by reload.c behind a mutex; each connection takes a reference
+ *     at CONNECT (engine_current()) and keeps it until it closes, so a
+ *     reload never changes a connection half way.
  * (b) Owned by one connection: struct session below, reached only through
  *     smfi_getpriv(). libmilter runs one connection's callbacks on different
  *     threads of its pool, one at a time, so this needs no lock and must
  *     never live in thread-local storage.
- * (c) Shared and mutable: the log (its own mutex), the config pointer
- *     (reload.c's mutex); later the DNS cache and the greylist store, each
- *     with the lock its module names.
+ * (c) Shared and mutable: the log (its own mutex), the engine pointer
+ *     (reload.c's mutex), the DNS cache (striped mutexes, dns_cache.h) and
+ *     the greylist store (LMDB's own locking, greylist_db.h), reached
+ *     through struct rp_shared.
  */
 #ifndef RAMPART_SESSION_H
 #define RAMPART_SESSION_H
 
 #include "config.h"
+#include "engine.h"
 #include "policy.h"
 
 struct session {
@@ -24,13 +27,13 @@ struct session {
 	struct rp_msg msg;
 };
 
-/* reload.c: the current snapshot, with a new reference for the caller. */
-struct rp_config *config_current(void);
-/* reload.c: install the first snapshot (takes over the caller's reference). */
-void config_install(struct rp_config *cfg);
+/* reload.c: the current engine, with a new reference for the caller. */
+struct rp_engine *engine_current(void);
+/* reload.c: install an engine (takes over the caller's reference). */
+void engine_install(struct rp_engine *e);
 /* reload.c: start the thread that reloads on SIGUSR1 (signals must already
- * be blocked in the calling thread). config_path is kept. */
-int reload_start(const char *config_path);
+ * be blocked in the calling thread). The path and shared state are kept. */
+int reload_start(const char *config_path, const struct rp_shared *shared);
 
 /* callbacks.c */
 extern struct smfiDesc rampart_milter;
