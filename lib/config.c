@@ -334,6 +334,18 @@ static bool name_valid(const char *s)
 	return hostname_valid(buf);
 }
 
+/* A copy of a valid name without its one trailing dot, lower case if asked. */
+static char *name_dup(const char *s, bool lower)
+{
+	char *d = xstrdup(s);
+	size_t n = strlen(d);
+	if (n > 1 && d[n - 1] == '.')
+		d[n - 1] = '\0';
+	for (char *p = d; lower && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
 static char *lower_dup(const char *s)
 {
 	char *d = xstrdup(s);
@@ -427,7 +439,7 @@ static int key_set(const struct key *k, const char *text, struct rp_config *c,
 			return -1;
 		}
 		free(*FIELD(c, k, char *));
-		*FIELD(c, k, char *) = xstrdup(text);
+		*FIELD(c, k, char *) = name_dup(text, false);
 		return 0;
 	case K_SOCKET: {
 		const char *rest = NULL;
@@ -591,7 +603,7 @@ static int key_set(const struct key *k, const char *text, struct rp_config *c,
 		case K_NAMES:
 			ok = name_valid(it) || netaddr_parse(it, &na) == 0;
 			if (ok) {
-				char *l = lower_dup(it);
+				char *l = name_dup(it, true);
 				strlist_add(&out, l);
 				free(l);
 			}
@@ -599,10 +611,7 @@ static int key_set(const struct key *k, const char *text, struct rp_config *c,
 		case K_ZONES:
 			ok = name_valid(it);
 			if (ok) {
-				char *l = lower_dup(it);
-				size_t n = strlen(l);
-				if (n > 1 && l[n - 1] == '.')
-					l[n - 1] = '\0';
+				char *l = name_dup(it, true);
 				strlist_add(&out, l);
 				free(l);
 			}
@@ -1297,7 +1306,10 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 	dictionary *d = NULL;
 	char *text;
 	bool failed;
+	struct rp_errlist own = { 0 };
 
+	if (!errs)
+		errs = &own;       /* the caller only wants the verdict */
 	if (!path)
 		path = RP_DEFAULT_CONFIG;
 	text = read_file(path, &pb);
@@ -1360,6 +1372,7 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 		config_unref(c);
 		c = NULL;
 	}
+	errlist_clear(&own);
 	return c;
 }
 

@@ -497,7 +497,7 @@ static void test_round_trip(void)
 		"[dns]\nnameservers = 192.0.2.53, 2001:DB8::53\nport = 5353\ntimeout = 750ms\nattempts = 1\n"
 		"stage_budget = 1500ms\ncache_size = 0\ncache_max_ttl = 0\n"
 		"[helo]\nrequired = log\ninvalid = tag\nnon_fqdn = greylist\nunknown = defer\nforged = reject\n"
-		"own_names = mx2.example.net, 192.0.2.25\n"
+		"own_names = MX2.example.net., 192.0.2.25\n"
 		"[client]\nptr = log\nfcrdns = defer\n"
 		"[envelope]\nstrict = greylist\nsender_non_fqdn = tag\nrecipient_non_fqdn = log\n"
 		"sender_unknown_domain = defer\nrecipient_unknown_domain = reject\n"
@@ -513,7 +513,10 @@ static void test_round_trip(void)
 	c = load_ok(path);
 	unlink(path);
 	if (c) {
-		T_EQ_STR(c->milter.hostname, "MX.Example.NET.", "hostname as given");
+		T_EQ_STR(c->milter.hostname, "MX.Example.NET", "hostname without its trailing dot");
+		T_EQ_INT(c->helo.own_names.n, 2, "own_names");
+		if (c->helo.own_names.n == 2)
+			T_EQ_STR(c->helo.own_names.v[0], "mx2.example.net", "own name lower case, no dot");
 		T_EQ_STR(c->milter.pidfile, "/run/r#1;/pid", "quoted pidfile");
 		T_EQ_INT(c->log.facility, LOG_LOCAL3, "facility local3");
 		T_EQ_INT(c->policy.trusted_networks.n, 3, "three networks");
@@ -642,5 +645,8 @@ int main(void)
 	test_round_trip();
 	test_access_file();
 	test_access_example();
+
+	/* errs may be NULL: only the verdict */
+	T_CHECK(config_load(D "multi.conf", NULL) == NULL, "NULL errs");
 	return t_done();
 }
