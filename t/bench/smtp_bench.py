@@ -177,8 +177,15 @@ def smtp_source(port, sessions, messages, extra=(), timeout=900):
     return time.monotonic() - t0, r
 
 
-def accepted(pf):
-    return len(re.findall(r"smtpd\[\d+\]: [0-9A-F]+: client=", pf.maillog()))
+def accepted(pf, at_least=0, timeout=10.0):
+    """Messages Postfix has logged as received ("QUEUEID: client=" lines).
+    The log is written asynchronously: wait up to `timeout` for at_least."""
+    deadline = time.monotonic() + timeout
+    while True:
+        n = len(re.findall(r"smtpd\[\d+\]: [0-9A-F]+: client=", pf.maillog()))
+        if n >= at_least or time.monotonic() > deadline:
+            return n
+        time.sleep(0.05)
 
 
 def warm_up(pf, label):
@@ -187,7 +194,7 @@ def warm_up(pf, label):
     before = accepted(pf)
     for _ in range(4):
         _, r = smtp_source(pf.smtp_port, 1, 1, extra=["-A"], timeout=60)
-        if accepted(pf) > before:
+        if accepted(pf, before + 1, timeout=2) > before:
             return accepted(pf) - before
         time.sleep(1.2)
     raise SystemExit("%s: warm-up message never accepted\n%s" % (
@@ -222,7 +229,7 @@ def rss_run(pf, milter, sessions, wait, per_session=2):
     t.join()
     hwm = status_kb(pid, "VmHWM")
     milter.stop()
-    got = accepted(pf) - before
+    got = accepted(pf, before + sessions * per_session) - before
     if r.returncode != 0 or got != sessions * per_session:
         raise SystemExit("%s: memory run failed (rc %d, %d/%d accepted): %s%s" % (
             milter.label, r.returncode, got, sessions * per_session, r.stdout, r.stderr))
@@ -302,15 +309,18 @@ def main():
             warm_up(instances["rampart"], "rampart")
         # Unmeasured: let master start its smtpd processes and the milters
         # their worker threads.
+        counts = {}
         for s in setups:
-            smtp_source(instances[s].smtp_port, args.sessions, min(args.messages, 200))
-        counts = {s: accepted(instances[s]) for s in setups}
+            base = accepted(instances[s])
+            n = min(args.messages, 200)
+            smtp_source(instances[s].smtp_port, args.sessions, n)
+            counts[s] = accepted(instances[s], base + n)
         for rnd in range(args.rounds):
             order = setups if rnd % 2 == 0 else list(reversed(setups))
             for s in order:
                 pf = instances[s]
                 secs, r = smtp_source(pf.smtp_port, args.sessions, args.messages)
-                now = accepted(pf)
+                now = accepted(pf, counts[s] + args.messages)
                 got, counts[s] = now - counts[s], now
                 ok = r.returncode == 0 and got == args.messages
                 failed |= not ok

@@ -27,7 +27,8 @@ API
         c.greeting                         # Reply of the 220 banner
         c.ehlo("client.example")           # Reply (multi-line)
         c.xclient(ADDR="192.0.2.1", NAME="mail.example", HELO="mail.example")
-                                           # Reply (the new 220 greeting)
+                                           # Reply (the new 220 greeting);
+                                           # IPv6: ADDR="IPv6:2001:db8::1"
         c.mail("<a@example.org>")          # Reply; argument sent verbatim
         c.rcpt("<b@example.net>")
         c.data("Subject: hi\r\n\r\nbody\r\n")  # 354 handled; final Reply
@@ -40,6 +41,7 @@ API
         msgs = pf.wait_for_delivery(1, timeout=20)   # list[Delivered]
         msgs[0].message["Subject"], msgs[0].raw, msgs[0].envelope
         pf.maillog()                       # Postfix log text so far
+        pf.wait_log(r"milter-reject: RCPT")  # wait for a log line (regex)
         pf.postconf("smtpd_milters")       # effective value of a parameter
         pf.reload(overrides={...})         # rewrite main.cf, postfix reload
 
@@ -76,6 +78,7 @@ import email.policy
 import errno
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -416,7 +419,9 @@ class Postfix:
             "alias_maps": "",
             "alias_database": "",
             "inet_interfaces": "127.0.0.1",
-            "inet_protocols": "ipv4",
+            # "all", or XCLIENT refuses IPv6 client addresses ("501 5.5.4
+            # Bad ADDR syntax"); smtpd still listens on 127.0.0.1 only.
+            "inet_protocols": "all",
             # The real peer is always loopback; XCLIENT asserts the rest.
             "mynetworks": "127.0.0.0/8",
             "smtpd_authorized_xclient_hosts": "127.0.0.0/8",
@@ -609,6 +614,23 @@ class Postfix:
                 return f.read().decode("utf-8", "surrogateescape")
         except OSError:
             return ""
+
+    def wait_log(self, pattern, timeout=10.0):
+        """Wait until the mail log matches `pattern` (a regular expression;
+        use re.escape for literal text) and return the match object. Postfix
+        writes its log asynchronously (postlogd), so a line may appear a
+        little after the reply it belongs to. Raises TimeoutError with the
+        log."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            m = rx.search(self.maillog())
+            if m:
+                return m
+            if time.monotonic() > deadline:
+                raise TimeoutError("no log line matches %r in %.0fs\n%s" % (
+                    pattern, timeout, self.maillog()))
+            time.sleep(0.05)
 
     def delivered(self):
         """Every message smtp-sink has written so far, oldest first."""

@@ -27,8 +27,9 @@ class NullMilterSession:
         self.trace_path = os.path.join(tmpdir, "nullmilter.trace")
         open(self.trace_path, "w").close()
         self.offset = 0
+        self.stderr_path = os.path.join(tmpdir, "nullmilter.stderr")
         self.proc = start_milter([NULLMILTER, "-p", self.spec, "-l", self.trace_path],
-                                 self.spec)
+                                 self.spec, stderr_path=self.stderr_path)
 
     def new_lines(self):
         """Trace lines written since the last call."""
@@ -40,6 +41,10 @@ class NullMilterSession:
 
     def stop(self):
         return stop_process(self.proc)
+
+    def stderr(self):
+        with open(self.stderr_path, errors="replace") as f:
+            return f.read()
 
 
 def start_pair(cls, overrides=None):
@@ -108,7 +113,7 @@ class TransactionTest(unittest.TestCase):
             "from mail.example.org (mail.example.org [192.0.2.7])"), received[1])
         self.assertIn("id " + qid, received[1])
         self.assertEqual(msg.message.get_payload(), "line one\n.leading dot\n")
-        self.assertIn("%s: client=mail.example.org[192.0.2.7]" % qid, self.pf.maillog())
+        self.pf.wait_log(re.escape("%s: client=mail.example.org[192.0.2.7]" % qid))
 
         # The milter saw the XCLIENT identity, not the loopback peer.
         events = self.milter.new_lines()
@@ -146,6 +151,18 @@ class TransactionTest(unittest.TestCase):
                       "{auth_authen}=alice {mail_addr}=alice@example.org", events)
         self.assertIn("abort arg=(null)", events)
 
+    def test_xclient_ipv6_client(self):
+        c = self.pf.client()
+        r = c.xclient(ADDR="IPv6:2001:db8::25", NAME="v6.example.org")
+        self.assertEqual(r.lines, ["220 %s ESMTP" % HOST])
+        self.assertEqual(c.ehlo("v6.example.org").code, 250)
+        self.assertEqual(c.mail("<a@example.org>").lines, ["250 2.1.0 Ok"])
+        self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
+        self.assertIn("connect arg=v6.example.org j=%s {daemon_name}=%s "
+                      "{client_addr}=IPv6:2001:db8::25 {client_name}=v6.example.org "
+                      "{client_ptr}=v6.example.org {client_resolve}=OK" % (HOST, HOST),
+                      self.milter.new_lines())
+
     def test_hostile_lines(self):
         # (line sent, exact reply, HELO argument the milter saw or None)
         table = [
@@ -170,7 +187,7 @@ class TransactionTest(unittest.TestCase):
                     self.assertTrue(helos[0].startswith("helo arg=" + helo), helos[0])
         self.assertEqual(c.mail("<100%b@example.org>").lines, ["250 2.1.0 Ok"])
         self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
-        self.assertIn("request longer than 2048: HELO aaaa", self.pf.maillog())
+        self.pf.wait_log(re.escape("request longer than 2048: HELO aaaa"))
 
 
 class MilterDownTest(unittest.TestCase):
@@ -187,7 +204,10 @@ class MilterDownTest(unittest.TestCase):
         c = self.pf.client()
         self.assertEqual(c.ehlo("client.example.org").code, 250)
         self.assertEqual(c.mail("<a@example.org>").lines, ["250 2.1.0 Ok"])
-        self.milter.stop()
+        # A clean stop on SIGTERM, nothing on stderr (sanitizer builds
+        # report there).
+        self.assertEqual(self.milter.stop(), 0)
+        self.assertEqual(self.milter.stderr(), "")
         self.assertEqual(c.rcpt("<b@example.net>").lines, [TEMPFAIL_REPLY])
         c.close()
         # Milter gone before the session starts: MAIL gets it, RCPT has no MAIL.
@@ -198,11 +218,10 @@ class MilterDownTest(unittest.TestCase):
         self.assertEqual(c.rcpt("<b@example.net>").lines,
                          ["503 5.5.1 Error: need MAIL command"])
         self.assertEqual(c.quit().lines, ["221 2.0.0 Bye"])
-        log = self.pf.maillog()
-        self.assertRegex(log, r"warning: connect to Milter service inet:127\.0\.0\.1:\d+: "
-                              r"Connection refused")
-        self.assertIn("NOQUEUE: milter-reject: MAIL from unknown[127.0.0.1]: " +
-                      TEMPFAIL_REPLY, log)
+        self.pf.wait_log(r"warning: connect to Milter service inet:127\.0\.0\.1:\d+: "
+                         r"Connection refused")
+        self.pf.wait_log(re.escape("NOQUEUE: milter-reject: MAIL from unknown[127.0.0.1]: " +
+                                   TEMPFAIL_REPLY))
 
 
 if __name__ == "__main__":
