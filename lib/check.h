@@ -85,6 +85,9 @@ enum rp_result check_rcpt_strict(struct rp_eval *ev, struct rp_reply *out);
 enum rp_result check_sender_non_fqdn(struct rp_eval *ev, struct rp_reply *out);
 enum rp_result check_recipient_non_fqdn(struct rp_eval *ev, struct rp_reply *out);
 
+/* check_greylist.c */
+enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out);
+
 /* Bounds for outside text quoted inside replies ("<H>: ..."). */
 #define RP_REPLY_ARG_MAX 300
 

@@ -28,5 +28,6 @@ const struct rp_check_def rp_check_table[] = {
 	{ RP_CHK_RECIPIENT_NON_FQDN, RP_STAGE_RCPT, check_recipient_non_fqdn, NULL },
 	{ RP_CHK_RECIPIENT_UNKNOWN_DOMAIN, RP_STAGE_RCPT, check_recipient_domain,
 	  prepare_recipient_domain },
+	{ RP_CHK_GREYLIST, RP_STAGE_RCPT, check_greylist, NULL },
 };
 const size_t rp_check_table_len = sizeof rp_check_table / sizeof rp_check_table[0];

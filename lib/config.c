@@ -230,7 +230,7 @@ static const struct key keys[] = {
 	{ "greylist", "mode", K_ENUM, "off", 0, 0, F(greylist.mode), e_grey_mode },
 	{ "greylist", "key", K_ENUM, "subnet", 0, 0, F(greylist.key), e_grey_key },
 	{ "greylist", "delay", K_DUR_S, "5m", 0, 30 * DAY, F(greylist.delay), NULL },
-	{ "greylist", "retry_window", K_DUR_S, "2d", MIN, 365 * DAY, F(greylist.retry_window), NULL },
+	{ "greylist", "retry_window", K_DUR_S, "2d", SEC, 365 * DAY, F(greylist.retry_window), NULL },
 	{ "greylist", "max_age", K_DUR_S, "35d", DAY, 3650 * DAY, F(greylist.max_age), NULL },
 	{ "greylist", "auto_allow_clients", K_UINT, "5", 0, 1000, F(greylist.auto_allow_clients), NULL },
 	{ "greylist", "netmask4", K_UINT, "24", 0, 32, F(greylist.netmask4), NULL },
@@ -1350,6 +1350,12 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 		}
 		iniparser_freedict(d);
 		config_finish(c);
+		if (c->greylist.retry_window <= c->greylist.delay) {
+			unsigned line = line_of(&sc, "greylist", "retry_window");
+			prefix(where, sizeof where, path, line);
+			problem_add(&pb, line, "%s [greylist] retry_window = %us: expected more than "
+				"[greylist] delay (%us)", where, c->greylist.retry_window, c->greylist.delay);
+		}
 	}
 	scan_free(&sc);
 	free(text);

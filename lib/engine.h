@@ -18,12 +18,12 @@
 #include "dns.h"
 #include "netaddr.h"
 
-struct rp_greydb;
+struct greydb;
 
 /* Process-wide state that outlives engines. */
 struct rp_shared {
 	struct rp_dns_cache *dns_cache;  /* may be NULL: no caching */
-	struct rp_greydb *greydb;        /* may be NULL: greylisting unavailable */
+	struct greydb *greydb;        /* may be NULL: greylisting unavailable */
 };
 
 struct rp_engine {

@@ -85,7 +85,13 @@ static void log_refusal(const struct rp_conn *c, const struct rp_msg *m, const c
 
 static enum rp_action effective_action(const struct rp_config *cfg, enum rp_check id)
 {
-	enum rp_action a = id == RP_CHK_ACCESS ? RP_ACT_REJECT : cfg->action[id];
+	enum rp_action a = cfg->action[id];
+	/* The access file and greylisting refuse by nature: their "action" is
+	 * whether they run at all. */
+	if (id == RP_CHK_ACCESS)
+		a = RP_ACT_REJECT;
+	else if (id == RP_CHK_GREYLIST)
+		a = cfg->greylist.mode == RP_GREY_OFF ? RP_ACT_OFF : RP_ACT_REJECT;
 	if (cfg->policy.dry_run && (a == RP_ACT_REJECT || a == RP_ACT_DEFER || a == RP_ACT_GREYLIST))
 		a = RP_ACT_LOG;
 	return a;
@@ -132,7 +138,8 @@ static int apply(struct rp_eval *ev, enum rp_check id, enum rp_result res, struc
 
 	/* The reply is the one the configured action would send, also when
 	 * dry_run only logs it. */
-	if (res == RP_RES_TEMP || (id != RP_CHK_ACCESS && c->cfg->action[id] == RP_ACT_DEFER))
+	if (res == RP_RES_TEMP || (id != RP_CHK_ACCESS && id != RP_CHK_GREYLIST &&
+				   c->cfg->action[id] == RP_ACT_DEFER))
 		reply_tempify(r);
 	switch (effective_action(c->cfg, id)) {
 	case RP_ACT_OFF:
@@ -417,7 +424,9 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 		if (apply_access(&ev, &ar, rcpt, "Recipient address", m->queue_id, out) == RP_REFUSE)
 			return RP_REFUSE;
 	}
-	if (!exempt_recipient(c->cfg, rcpt)) {
+	if (exempt_recipient(c->cfg, rcpt)) {
+		rskip |= RP_CHKBIT(RP_CHK_GREYLIST);
+	} else {
 		rp_checkset skip = skip_set(&ev, rskip);
 		for (size_t h = 0; h < RP_ARRAY_LEN(held); h++)
 			for (unsigned i = 0; i < held[h]->n; i++) {
@@ -432,6 +441,14 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 		return RP_REFUSE;
 	note_rcpt(m, rcpt);
 	return RP_CONTINUE;
+}
+
+void policy_header_date(char *buf, size_t size)
+{
+	time_t now = clock_now();
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(buf, size, "%a, %d %b %Y %H:%M:%S %z", &tm);
 }
 
 static const char *result_name(enum rp_result r)
@@ -482,6 +499,15 @@ unsigned policy_eom(struct rp_conn *c, struct rp_msg *m, const char *queue_id,
 			snprintf(h->value, sizeof h->value, "%s; iprev=%s policy.iprev=%s",
 				c->cfg->spf.authserv_id, result_name(c->iprev), c->client_addr);
 		h->prepend = true;
+	}
+	if (m->grey_delayed && c->cfg->greylist.header && n < max) {
+		struct rp_header *h = &hdrs[n++];
+		char date[64];
+		policy_header_date(date, sizeof date);
+		rp_strlcpy(h->name, "X-Greylist", sizeof h->name);
+		snprintf(h->value, sizeof h->value, "delayed %lu seconds by rampart-%s at %s; %s",
+			m->grey_delayed, RAMPART_VERSION, c->cfg->milter.hostname, date);
+		h->prepend = false;
 	}
 	format_tags(c, m, tags, sizeof tags, "; ");
 	if (tags[0] && n < max) {

@@ -88,6 +88,8 @@ struct rp_msg {
 	unsigned ntags;
 	struct rp_tag tags[RP_CHK__COUNT];
 	char queue_id[32];
+	char spf_pass_domain[RP_DOMAIN_MAX + 1]; /* MAIL FROM domain when SPF passed */
+	unsigned long grey_delayed;      /* seconds, for X-Greylist; 0: none */
 	unsigned nrcpt;                  /* recipients accepted */
 	char rcpts[512];                 /* "<a>,<b>" for the pass line, bounded */
 };
@@ -99,6 +101,9 @@ struct rp_header {
 	bool prepend;
 };
 #define RP_HEADERS_MAX 6
+
+/* RFC 5322 date for headers, from clock_now(). */
+void policy_header_date(char *buf, size_t size);
 
 /*
  * Start a connection: name is what the MTA says (a verified name, or

@@ -25,6 +25,8 @@
 #include "config.h"
 #include "dns_cache.h"
 #include "engine.h"
+#include "greylist.h"
+#include "greylist_db.h"
 #include "log.h"
 #include "session.h"
 #include "util.h"
@@ -210,6 +212,18 @@ int main(int argc, char **argv)
 	char err[256];
 	struct rp_engine *eng;
 	shared.dns_cache = dns_cache_new(cfg->dns.cache_size, cfg->dns.cache_max_ttl);
+	if (cfg->greylist.mode != RP_GREY_OFF) {
+		struct greydb_options go = { .create = true };
+		struct grey_params gp;
+		shared.greydb = greydb_open(cfg->greylist.database, &go, err, sizeof err);
+		if (!shared.greydb) {
+			log_msg(RP_LOG_ERR, "%s: [greylist] database: %s", path, err);
+			return 2;
+		}
+		greylist_params_from_config(cfg, &gp);
+		if (greydb_sweeper_start(shared.greydb, &gp, 3600) != 0)
+			log_msg(RP_LOG_WARNING, "greylist: cannot start the sweeper thread");
+	}
 	eng = engine_new(cfg, &shared, err, sizeof err);
 	if (!eng) {
 		log_msg(RP_LOG_ERR, "%s: %s", path, err);

@@ -15,6 +15,8 @@
 
 #include <libmilter/mfapi.h>
 
+#include "greylist.h"
+#include "greylist_db.h"
 #include "log.h"
 #include "session.h"
 
@@ -65,6 +67,14 @@ static void reload_once(void)
 		return;
 	}
 	log_set_level(cfg->log.level);
+	if (shared_state->greydb) {
+		struct grey_params gp;
+		greylist_params_from_config(cfg, &gp);
+		greydb_set_params(shared_state->greydb, &gp);
+	} else if (cfg->greylist.mode != RP_GREY_OFF) {
+		log_msg(RP_LOG_WARNING, "greylisting was off at start: restart rampart to open %s",
+			cfg->greylist.database);
+	}
 	engine_install(eng);
 	log_msg(RP_LOG_NOTICE, "configuration reloaded from %s", cfg_path);
 }

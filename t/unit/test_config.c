@@ -102,7 +102,8 @@ static void test_numbers(void)
 static const struct { const char *file, *msg; } bad[] = {
 	{ "bad_duration.conf", D "bad_duration.conf:2: [greylist] delay = \"5 m\": expected a duration like 30s, 5m, 2h or 35d" },
 	{ "bad_duration_unit.conf", D "bad_duration_unit.conf:3: [milter] timeout = \"2x\": expected a duration like 30s, 5m, 2h or 35d" },
-	{ "bad_duration_bound.conf", D "bad_duration_bound.conf:2: [greylist] retry_window = \"10s\": expected a duration from 1m to 365d" },
+	{ "bad_retry_window.conf", D "bad_retry_window.conf:3: [greylist] retry_window = 300s: expected more than [greylist] delay (600s)" },
+	{ "bad_duration_bound.conf", D "bad_duration_bound.conf:2: [greylist] retry_window = \"400d\": expected a duration from 1s to 365d" },
 	{ "bad_ms_bound.conf", D "bad_ms_bound.conf:2: [dns] timeout = \"5ms\": expected a duration from 10ms to 1m" },
 	{ "bad_ms_form.conf", D "bad_ms_form.conf:2: [dns] stage_budget = \"2.5s\": expected a duration like 500ms, 2s or 1m" },
 	{ "bad_seconds_ms.conf", D "bad_seconds_ms.conf:2: [greylist] delay = \"1500ms\": expected a duration like 30s, 5m, 2h or 35d" },

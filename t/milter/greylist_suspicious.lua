@@ -1,0 +1,16 @@
+-- mode = suspicious: only transactions a check marked (action greylist).
+local T = dofile(os.getenv("MT_LIB"))
+local c = T.connect("unknown", "192.0.2.90")
+T.helo(c, "mail.example.com", SMFIR_CONTINUE)
+T.mail(c, "<a@example.com>", SMFIR_CONTINUE)
+T.rcpt(c, "<b@example.net>", SMFIR_CONTINUE, "clean transaction not greylisted")
+mt.disconnect(c)
+
+c = T.connect("unknown", "192.0.2.91")
+T.helo(c, "foo", SMFIR_CONTINUE, "non-FQDN HELO only marks")
+T.mail(c, "<a@example.com>", SMFIR_CONTINUE)
+T.mark()
+T.rcpt(c, "<b@example.net>", SMFIR_REPLYCODE, "marked transaction greylisted")
+T.logged("451 4.7.1 <b@example.net>: Recipient address rejected: Greylisting in effect, please come back later; from=<a@example.com> to=<b@example.net> helo=<foo> check=greylist")
+mt.disconnect(c)
+T.done()
