@@ -44,7 +44,13 @@ static void txt_reason(struct rp_eval *ev, const char *name, char *out, size_t s
 	dns_batch_run(b, eval_deadline(ev));
 	a = dns_batch_result(b, 0)->ans;
 	for (size_t i = 0; a->outcome == RP_DNS_FOUND && i < a->n && o + 4 < size; i++) {
-		rp_printable(clean, sizeof clean, a->rr[i].text);
+		/* raw bytes, NUL included: every non-printable byte becomes '?' */
+		size_t len = a->rr[i].text_len < TXT_REASON_MAX ? a->rr[i].text_len : TXT_REASON_MAX;
+		for (size_t k = 0; k < len; k++) {
+			unsigned char ch = (unsigned char)a->rr[i].text[k];
+			clean[k] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+		}
+		clean[len] = '\0';
 		o += (size_t)snprintf(out + o, size - o, "%s%s", o ? " / " : "", clean);
 		if (o >= size)
 			o = size - 1;

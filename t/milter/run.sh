@@ -1,8 +1,10 @@
-#!/bin/sh
+#!/bin/bash
 # run.sh RAMPART_BIN NAME - run the miltertest script t/milter/NAME.lua against
 # a rampart started with t/milter/common.conf followed by t/milter/NAME.conf
 # (@DIR@ becomes a fresh temporary directory, which also holds the socket,
-# the log and NAME.access copied as DIR/access).
+# the log and NAME.access copied as DIR/access). When the config names
+# @NSPORT@ a real NSD serving t/data/zones is started for it, and for
+# @TESTNSPORT@ an ldns-testns playing t/data/testns/checks.data.
 # The Lua script finds everything through the environment:
 #   RAMPART_SOCKET RAMPART_LOG RAMPART_CONF RAMPART_PID RAMPART_DIR MT_LIB
 set -u
@@ -16,11 +18,21 @@ cleanup() {
 		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
 		kill -KILL "$pid" 2>/dev/null
 	fi
+	stop_all "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
+. "$here/../dns/servers.sh"
 
-cat "$here/common.conf" "$here/$name.conf" | sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g" > "$dir/rampart.conf"
+conf=$(cat "$here/common.conf" "$here/$name.conf")
+nsport= testnsport=
+case $conf in *@NSPORT@*) nsport=$(start_nsd "$dir") || { echo "cannot start NSD"; exit 1; } ;; esac
+case $conf in *@TESTNSPORT@*)
+	testnsport=$(start_testns "$dir" testns "$here/../data/testns/checks.data") ||
+		{ echo "cannot start ldns-testns"; exit 1; } ;;
+esac
+
+printf '%s\n' "$conf" | sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g; s|@NSPORT@|$nsport|g; s|@TESTNSPORT@|$testnsport|g" > "$dir/rampart.conf"
 if [ -f "$here/$name.access" ]; then
 	cp "$here/$name.access" "$dir/access"
 fi

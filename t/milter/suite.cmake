@@ -5,7 +5,7 @@ foreach(script ${RAMPART_MT_SCRIPTS})
   get_filename_component(name ${script} NAME_WE)
   if(NOT name STREQUAL "lib")
     add_test(NAME milter/${name}
-      COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/milter/run.sh $<TARGET_FILE:rampart> ${name})
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/milter/run.sh $<TARGET_FILE:rampart> ${name})
     set_tests_properties(milter/${name} PROPERTIES LABELS milter TIMEOUT 120)
   endif()
 endforeach()
