@@ -38,6 +38,7 @@ static void usage(FILE *out)
 		"  -V            print the version\n"
 		"commands:\n", RP_DEFAULT_CONFIG);
 	ctl_greylist_usage(out);
+	ctl_postfix_usage(out);
 }
 
 static const struct {
@@ -45,12 +46,7 @@ static const struct {
 	int (*run)(struct ctl *c, int argc, char **argv);
 } commands[] = {
 	{ "greylist", ctl_greylist },
-	/*
-	 * Reserved: "postfix" will print the Postfix integration snippet
-	 * (smtpd_milters, milter_protocol, milter_default_action, the macro
-	 * lists) for the configured socket; it goes here as ctl_postfix() in
-	 * rampartctl_postfix.c.
-	 */
+	{ "postfix", ctl_postfix },
 };
 
 static struct rp_config *load_config(const char *path, bool given)

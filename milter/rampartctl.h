@@ -23,5 +23,8 @@ void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* argv[0] is the subcommand's first word after "greylist". */
 int ctl_greylist(struct ctl *c, int argc, char **argv);
 void ctl_greylist_usage(FILE *out);
+/* argv[0] is the first word after "postfix" (rampartctl_postfix.c). */
+int ctl_postfix(struct ctl *c, int argc, char **argv);
+void ctl_postfix_usage(FILE *out);
 
 #endif

@@ -1,0 +1,558 @@
+/*
+ * rampartctl_postfix - "rampartctl postfix [--apply] [--postfix-config DIR]":
+ * prints, as a shell script, the postconf commands that connect Postfix to
+ * rampart (smtpd_milters from [milter] socket, added to the milters already
+ * there; milter_protocol, milter_default_action and the milter timeouts),
+ * then, commented out, the MTA's part of the hardening that no milter can
+ * do (postscreen's pregreet test, unauthorised pipelining, relay control).
+ * --apply runs the first part only, then "postfix reload" when Postfix runs.
+ *
+ * Reads the running Postfix's settings with postconf(1) (fork/exec, never a
+ * shell; output bounded and made printable). Single-threaded.
+ * Returns CTL_OK, CTL_USAGE (bad arguments, or a socket Postfix cannot
+ * reach with --apply: exit 1) or CTL_RUNTIME (postconf or postfix missing
+ * or failing with --apply: exit 2), see rampartctl.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "rampartctl.h"
+#include "util.h"
+
+#define VALUE_MAX 4096          /* longest Postfix value we read or write */
+#define COMMAND_TIMEOUT_S 30    /* milter_connect_timeout, milter_command_timeout */
+#define DEFAULT_QUEUE_DIR "/var/spool/postfix"
+
+void ctl_postfix_usage(FILE *out)
+{
+	fputs("  postfix [--apply] [--postfix-config DIR]\n"
+	      "                print the postconf commands that connect Postfix to rampart;\n"
+	      "                --apply runs them and reloads Postfix\n", out);
+}
+
+struct pf {
+	const char *confdir;          /* postconf -c DIR, or NULL */
+	bool have_postconf;
+	char version[64];             /* mail_version, "" if unknown */
+	char queue_dir[512];
+	int chrooted;                 /* smtpd runs chrooted: 1, 0, -1 unknown */
+	bool postscreen;              /* smtp/inet is postscreen already */
+	char milters[VALUE_MAX];      /* smtpd_milters as configured */
+	char non_smtpd[VALUE_MAX];    /* non_smtpd_milters */
+	char relay[VALUE_MAX];        /* smtpd_relay_restrictions */
+	char data[VALUE_MAX];         /* smtpd_data_restrictions */
+	bool forbid_known;            /* smtpd_forbid_unauth_pipelining exists */
+	char forbid[16];
+	char greet[32];               /* postscreen_greet_action */
+	int warnings;
+};
+
+/* ------------------------------------------------------------------ */
+/* running Postfix's commands                                          */
+
+/*
+ * Run argv (argv[0] from PATH, else /usr/sbin) with stdin from /dev/null.
+ * With out, stdout is read into out (at most size-1 bytes kept, the rest
+ * drained; control bytes become '?', trailing newlines dropped). stderr is
+ * passed through, or discarded when quiet. Returns the exit status, 127
+ * when the program cannot be run, -1 when fork or pipe fails.
+ */
+static int run(char *const argv[], char *out, size_t size, bool quiet)
+{
+	int fds[2] = { -1, -1 }, status;
+	size_t len = 0;
+	pid_t pid;
+
+	if (out && pipe(fds) != 0)
+		return -1;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		if (out) {
+			close(fds[0]);
+			close(fds[1]);
+		}
+		return -1;
+	}
+	if (pid == 0) {
+		char path[256];
+		FILE *null = freopen("/dev/null", "r", stdin);
+		(void)null;
+		if (out) {
+			dup2(fds[1], STDOUT_FILENO);
+			close(fds[0]);
+			close(fds[1]);
+		}
+		if (quiet && !freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execvp(argv[0], argv);
+		if (errno == ENOENT && !strchr(argv[0], '/')) {
+			snprintf(path, sizeof path, "/usr/sbin/%s", argv[0]);
+			execv(path, argv);
+		}
+		_exit(127);
+	}
+	if (out) {
+		char buf[1024];
+		ssize_t n;
+		close(fds[1]);
+		for (;;) {
+			n = read(fds[0], buf, sizeof buf);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			for (ssize_t i = 0; i < n && len + 1 < size; i++)
+				out[len++] = buf[i];
+		}
+		close(fds[0]);
+		while (len && (out[len - 1] == '\n' || out[len - 1] == '\r'))
+			len--;
+		out[len] = '\0';
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)out[i] < 0x20 || (unsigned char)out[i] > 0x7e)
+				out[i] = out[i] == '\n' || out[i] == '\t' ? ' ' : '?';
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* postconf [-c DIR] FLAG ARG into out; 0, or -1 (out empty) on failure. */
+static int postconf_get(const struct pf *p, const char *flag, const char *arg, char *out, size_t size)
+{
+	char *argv[6];
+	int n = 0;
+
+	argv[n++] = (char *)"postconf";
+	if (p->confdir) {
+		argv[n++] = (char *)"-c";
+		argv[n++] = (char *)p->confdir;
+	}
+	argv[n++] = (char *)flag;
+	argv[n++] = (char *)arg;
+	argv[n] = NULL;
+	out[0] = '\0';
+	if (run(argv, out, size, true) != 0) {
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+static void pf_read(struct pf *p)
+{
+	char field[64], svc[32];
+
+	p->chrooted = -1;
+	rp_strlcpy(p->queue_dir, DEFAULT_QUEUE_DIR, sizeof p->queue_dir);
+	if (postconf_get(p, "-h", "mail_version", p->version, sizeof p->version) != 0 || !p->version[0])
+		return;
+	p->have_postconf = true;
+	if (postconf_get(p, "-h", "queue_directory", p->queue_dir, sizeof p->queue_dir) != 0 ||
+	    p->queue_dir[0] != '/')
+		rp_strlcpy(p->queue_dir, DEFAULT_QUEUE_DIR, sizeof p->queue_dir);
+	postconf_get(p, "-h", "smtpd_milters", p->milters, sizeof p->milters);
+	postconf_get(p, "-h", "non_smtpd_milters", p->non_smtpd, sizeof p->non_smtpd);
+	postconf_get(p, "-h", "smtpd_relay_restrictions", p->relay, sizeof p->relay);
+	postconf_get(p, "-h", "smtpd_data_restrictions", p->data, sizeof p->data);
+	postconf_get(p, "-h", "postscreen_greet_action", p->greet, sizeof p->greet);
+	/* Postfix 3.9 has it (default yes); 3.5.23, 3.6.13, 3.7.9 and 3.8.4
+	 * got it as a backport (default no). An unknown name prints nothing. */
+	p->forbid_known = postconf_get(p, "-h", "smtpd_forbid_unauth_pipelining",
+		p->forbid, sizeof p->forbid) == 0 && p->forbid[0];
+
+	/* The SMTP server is smtp/inet, or smtpd/pass behind postscreen. */
+	postconf_get(p, "-Fh", "smtp/inet/command", field, sizeof field);
+	p->postscreen = strncmp(field, "postscreen", 10) == 0;
+	snprintf(svc, sizeof svc, "%s/chroot", p->postscreen ? "smtpd/pass" : "smtp/inet");
+	if (postconf_get(p, "-Fh", svc, field, sizeof field) == 0 && field[0])
+		p->chrooted = field[0] == 'y' || field[0] == 'Y';   /* "-": n since Postfix 3.0 */
+}
+
+/* ------------------------------------------------------------------ */
+/* pure helpers                                                        */
+
+/*
+ * Postfix's milter endpoint for our libmilter socket spec. Returns 0, 1
+ * when it works but warn says something the admin should know, -1 when
+ * Postfix cannot reach it (warn says why).
+ */
+static int milter_endpoint(const char *sock, const char *queue_dir, int chrooted,
+	char *out, size_t size, char *warn, size_t wsize)
+{
+	char host[300];
+	const char *rest, *at;
+	size_t qlen = strlen(queue_dir);
+	bool v6 = strncmp(sock, "inet6:", 6) == 0;
+
+	warn[0] = '\0';
+	if (strncmp(sock, "unix:", 5) == 0 || strncmp(sock, "local:", 6) == 0) {
+		rest = strchr(sock, ':') + 1;
+		if (chrooted != 1) {
+			snprintf(out, size, "unix:%s", rest);
+			if (chrooted == -1) {
+				snprintf(warn, wsize, "could not tell whether smtpd runs chrooted; if it does, "
+					"the socket must lie under %s and be named relative to it", queue_dir);
+				return 1;
+			}
+			return 0;
+		}
+		/* A chrooted smtpd reads an absolute path relative to the queue directory. */
+		if (qlen > 1 && strncmp(rest, queue_dir, qlen) == 0 && rest[qlen] == '/') {
+			snprintf(out, size, "unix:%s", rest + qlen);
+			return 0;
+		}
+		snprintf(out, size, "unix:%s", rest);
+		snprintf(warn, wsize, "smtpd runs chrooted in %s and cannot reach %s: put the socket "
+			"under %s (e.g. unix:%s/rampart/rampart.sock) or use inet:PORT@127.0.0.1",
+			queue_dir, rest, queue_dir, queue_dir);
+		return -1;
+	}
+	if (!v6 && strncmp(sock, "inet:", 5) != 0) {
+		snprintf(out, size, "%s", sock);
+		snprintf(warn, wsize, "unknown socket type in %s", sock);
+		return -1;
+	}
+	rest = strchr(sock, ':') + 1;
+	at = strchr(rest, '@');
+	if (!at || at == rest || (size_t)(at - rest) > 5 || strspn(rest, "0123456789") != (size_t)(at - rest)) {
+		snprintf(out, size, "%s", sock);
+		snprintf(warn, wsize, "%s: expected inet:PORT@HOST", sock);
+		return -1;
+	}
+	rp_strlcpy(host, at + 1, sizeof host);
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0) {
+		snprintf(warn, wsize, "rampart listens on every %s address (%s); Postfix is pointed at "
+			"the loopback address, and the port should be closed to other hosts",
+			host[0] == ':' ? "IPv6" : "IPv4", sock);
+		rp_strlcpy(host, host[0] == ':' ? "::1" : "127.0.0.1", sizeof host);
+	}
+	if (strchr(host, ':'))
+		snprintf(out, size, "inet:[%s]:%.*s", host, (int)(at - rest), rest);
+	else
+		snprintf(out, size, "inet:%s:%.*s", host, (int)(at - rest), rest);
+	return warn[0] ? 1 : 0;
+}
+
+/* Is word one of the comma/space separated items of list (braces aside)? */
+static bool list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p++) {
+		bool left = p == list || strchr(" ,\t{", p[-1]);
+		bool right = p[n] == '\0' || strchr(" ,\t}", p[n]);
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
+/* list with word added at its end (list trimmed). -1 if it does not fit. */
+static int list_append(const char *list, const char *word, char *out, size_t size)
+{
+	size_t a = strspn(list, " \t,"), len = strlen(list);
+	int n;
+	while (len > a && strchr(" \t,", list[len - 1]))
+		len--;
+	if (len == a)
+		n = snprintf(out, size, "%s", word);
+	else
+		n = snprintf(out, size, "%.*s, %s", (int)(len - a), list + a, word);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Print s single-quoted for sh. */
+static void put_quoted(const char *s)
+{
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('\'');
+}
+
+static void put_postconf(const struct pf *p, const char *prefix, const char *opt, const char *name,
+	const char *value)
+{
+	char kv[VALUE_MAX + 128];
+	fputs(prefix, stdout);
+	fputs("postconf", stdout);
+	if (p->confdir) {
+		fputs(" -c ", stdout);
+		put_quoted(p->confdir);
+	}
+	printf(" %s ", opt);
+	snprintf(kv, sizeof kv, "%s = %s", name, value);
+	put_quoted(kv);
+	putchar('\n');
+}
+
+/* "postfix [-c DIR] status && postfix [-c DIR] reload" */
+static void put_reload(const struct pf *p, const char *prefix)
+{
+	const char *verb[] = { "status >/dev/null 2>&1 && ", "reload\n" };
+	fputs(prefix, stdout);
+	for (int i = 0; i < 2; i++) {
+		fputs("postfix ", stdout);
+		if (p->confdir) {
+			fputs("-c ", stdout);
+			put_quoted(p->confdir);
+			putchar(' ');
+		}
+		fputs(verb[i], stdout);
+	}
+}
+
+static void warn(struct pf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct pf *p, const char *fmt, ...)
+{
+	char line[1024], safe[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	rp_printable(safe, sizeof safe, line);
+	printf("# WARNING: %s\n", safe);
+	ctl_error("warning: %s", safe);
+	p->warnings++;
+}
+
+/* ------------------------------------------------------------------ */
+/* the command                                                         */
+
+struct setting {
+	const char *name;
+	char value[VALUE_MAX];
+};
+
+int ctl_postfix(struct ctl *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "apply", no_argument, NULL, 'a' },
+		{ "postfix-config", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct pf pf;
+	static struct setting set[5];
+	char endpoint[600], why[1024], value[VALUE_MAX];
+	bool apply = false;
+	size_t nset = 0;
+	int opt, reach, rc;
+
+	memset(&pf, 0, sizeof pf);
+	memset(set, 0, sizeof set);
+	/* argv[0] is the first word after "postfix"; getopt wants a program name. */
+	optind = 0;
+	while ((opt = getopt_long(argc + 1, argv - 1, "+h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+			apply = true;
+			break;
+		case 'p':
+			if (optarg[0] != '/' || strlen(optarg) >= 1024) {
+				ctl_error("--postfix-config %s: expected an absolute directory", optarg);
+				return CTL_USAGE;
+			}
+			pf.confdir = optarg;
+			break;
+		case 'h':
+			ctl_postfix_usage(stdout);
+			return CTL_OK;
+		default:
+			ctl_postfix_usage(stderr);
+			return CTL_USAGE;
+		}
+	}
+	if (optind != argc + 1) {
+		ctl_error("postfix: unexpected argument \"%s\"", argv[optind - 1]);
+		ctl_postfix_usage(stderr);
+		return CTL_USAGE;
+	}
+
+	pf_read(&pf);
+	printf("#!/bin/sh\n"
+	       "# Postfix settings for rampart %s (rampart config: %s)\n",
+	       RAMPART_VERSION, c->cfg->path ? c->cfg->path : "built-in defaults");
+	if (pf.have_postconf)
+		printf("# Postfix %s%s%s, smtpd %s\n", pf.version, pf.confdir ? ", config " : "",
+			pf.confdir ? pf.confdir : "",
+			pf.chrooted == 1 ? "chrooted" : pf.chrooted == 0 ? "not chrooted" : "chroot unknown");
+	else
+		warn(&pf, "postconf did not run: is Postfix installed? The milters already in "
+			"smtpd_milters could not be read; add rampart to them by hand");
+
+	/* 1. connecting Postfix to rampart */
+	reach = milter_endpoint(c->cfg->milter.socket, pf.queue_dir, pf.chrooted, endpoint,
+		sizeof endpoint, why, sizeof why);
+	printf("\n# 1. Connect Postfix to rampart ([milter] socket = %s).\n", c->cfg->milter.socket);
+	if (reach != 0)
+		warn(&pf, "%s", why);
+	if (list_has(pf.milters, endpoint)) {
+		printf("# smtpd_milters already lists %s.\n", endpoint);
+		rp_strlcpy(value, pf.milters, sizeof value);
+	} else if (list_append(pf.milters, endpoint, value, sizeof value) != 0) {
+		ctl_error("smtpd_milters is too long to extend");
+		return CTL_RUNTIME;
+	}
+	if (pf.milters[0])
+		printf("# smtpd_milters was: %s\n", pf.milters);
+	set[nset].name = "smtpd_milters";
+	rp_strlcpy(set[nset++].value, value, VALUE_MAX);
+	set[nset].name = "milter_protocol";
+	rp_strlcpy(set[nset++].value, "6", VALUE_MAX);
+	set[nset].name = "milter_default_action";
+	rp_strlcpy(set[nset++].value, "tempfail", VALUE_MAX);
+	set[nset].name = "milter_connect_timeout";
+	snprintf(set[nset++].value, VALUE_MAX, "%ds", COMMAND_TIMEOUT_S);
+	set[nset].name = "milter_command_timeout";
+	snprintf(set[nset++].value, VALUE_MAX, "%ds", COMMAND_TIMEOUT_S);
+	for (size_t i = 0; i < nset; i++)
+		put_postconf(&pf, "", "-e", set[i].name, set[i].value);
+	if (c->cfg->dns.stage_budget_ms >= COMMAND_TIMEOUT_S * 1000u)
+		warn(&pf, "[dns] stage_budget = %ums is not below milter_command_timeout = %ds: Postfix "
+			"would give up on rampart first and answer with milter_default_action; lower "
+			"stage_budget (default 20s)", c->cfg->dns.stage_budget_ms, COMMAND_TIMEOUT_S);
+	printf("# milter_default_action = tempfail: mail waits (4xx) while rampart is down.\n"
+	       "# non_smtpd_milters is left alone: rampart checks SMTP clients only.\n");
+	if (list_has(pf.non_smtpd, "$smtpd_milters") || list_has(pf.non_smtpd, "${smtpd_milters}"))
+		printf("# (non_smtpd_milters = %s also sends local submissions to rampart; they come\n"
+		       "#  from 127.0.0.1, which [policy] trusted_networks trusts by default.)\n", pf.non_smtpd);
+	printf("# milter_*_macros are left alone: rampart asks for the macros it needs itself.\n");
+	put_reload(&pf, "");
+
+	/* 2. what only the MTA can do: printed, never applied */
+	printf("\n# 2. The MTA's part of the hardening that no milter can do.\n"
+	       "# A milter sees SMTP commands only after smtpd has read them, so these stay\n"
+	       "# with Postfix. Review them, then run them by hand (they are commented out).\n");
+	printf("#\n# a) postscreen's pregreet test: postscreen answers port 25 first, sends a\n"
+	       "#    multi-line greeting and refuses clients that talk before it is done\n"
+	       "#    (spambots do); clients that pass are handed to smtpd.\n");
+	if (pf.postscreen) {
+		printf("#    master.cf already runs postscreen on smtp/inet.\n");
+	} else {
+		const char *ch = pf.chrooted == 0 ? "n" : "y";
+		printf("#    In master.cf, the \"smtp inet ... smtpd\" line becomes a postscreen\n"
+		       "#    line; smtpd moves to the \"smtpd pass\" service (move any -o options of\n"
+		       "#    the old smtp line under it); dnsblog and tlsproxy are added:\n");
+		put_postconf(&pf, "# ", "-M", "smtp/inet", ch[0] == 'n' ? "smtp inet n - n - 1 postscreen"
+			: "smtp inet n - y - 1 postscreen");
+		put_postconf(&pf, "# ", "-M", "smtpd/pass", ch[0] == 'n' ? "smtpd pass - - n - - smtpd"
+			: "smtpd pass - - y - - smtpd");
+		put_postconf(&pf, "# ", "-M", "dnsblog/unix", ch[0] == 'n' ? "dnsblog unix - - n - 0 dnsblog"
+			: "dnsblog unix - - y - 0 dnsblog");
+		put_postconf(&pf, "# ", "-M", "tlsproxy/unix", ch[0] == 'n' ? "tlsproxy unix - - n - 0 tlsproxy"
+			: "tlsproxy unix - - y - 0 tlsproxy");
+	}
+	if (strcmp(pf.greet, "enforce") == 0 || strcmp(pf.greet, "drop") == 0)
+		printf("#    postscreen_greet_action is already %s.\n", pf.greet);
+	else
+		put_postconf(&pf, "# ", "-e", "postscreen_greet_action", "enforce");
+
+	printf("#\n# b) Clients that send commands before the reply to the previous one\n"
+	       "#    (unauthorised pipelining, SMTP smuggling).\n");
+	if (pf.forbid_known) {
+		printf("#    smtpd_forbid_unauth_pipelining (Postfix >= 3.9, backported to 3.7.9+)\n"
+		       "#    hangs up on them (currently %s).\n", pf.forbid);
+		if (strcmp(pf.forbid, "yes") != 0)
+			put_postconf(&pf, "# ", "-e", "smtpd_forbid_unauth_pipelining", "yes");
+	} else if (list_has(pf.data, "reject_unauth_pipelining")) {
+		printf("#    smtpd_data_restrictions already has reject_unauth_pipelining.\n");
+	} else if (list_append(pf.data, "reject_unauth_pipelining", value, sizeof value) == 0) {
+		printf("#    This Postfix has no smtpd_forbid_unauth_pipelining (3.9+); use:\n");
+		put_postconf(&pf, "# ", "-e", "smtpd_data_restrictions", value);
+	}
+
+	printf("#\n# c) Relay control: only Postfix knows which domains it serves.\n");
+	if (list_has(pf.relay, "reject_unauth_destination")) {
+		printf("#    smtpd_relay_restrictions already has reject_unauth_destination.\n");
+	} else {
+		if (pf.relay[0])
+			printf("#    smtpd_relay_restrictions is now: %s\n", pf.relay);
+		put_postconf(&pf, "# ", "-e", "smtpd_relay_restrictions",
+			"permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination");
+	}
+	put_reload(&pf, "# ");
+
+	if (!apply)
+		return CTL_OK;
+
+	/* --apply: part 1 only */
+	if (reach < 0) {
+		ctl_error("refusing --apply: Postfix could not reach rampart's socket");
+		return CTL_USAGE;
+	}
+	if (!pf.have_postconf) {
+		ctl_error("cannot --apply: postconf did not run");
+		return CTL_RUNTIME;
+	}
+	{
+		char *av[4 + RP_ARRAY_LEN(set) + 1];
+		static char kv[RP_ARRAY_LEN(set)][VALUE_MAX + 64];
+		int n = 0;
+		av[n++] = (char *)"postconf";
+		if (pf.confdir) {
+			av[n++] = (char *)"-c";
+			av[n++] = (char *)pf.confdir;
+		}
+		av[n++] = (char *)"-e";
+		for (size_t i = 0; i < nset; i++) {
+			snprintf(kv[i], sizeof kv[i], "%s = %s", set[i].name, set[i].value);
+			av[n++] = kv[i];
+		}
+		av[n] = NULL;
+		rc = run(av, NULL, 0, false);
+		if (rc != 0) {
+			ctl_error("postconf -e failed (%s %d)%s", rc == 127 ? "cannot run, status" : "exit status",
+				rc, geteuid() != 0 ? "; main.cf is usually writable by root only" : "");
+			return CTL_RUNTIME;
+		}
+	}
+	fprintf(stderr, "rampartctl: applied %zu settings to %s/main.cf\n", nset,
+		pf.confdir ? pf.confdir : "Postfix's");
+	{
+		char *av[5];
+		int n = 0;
+		av[n++] = (char *)"postfix";
+		if (pf.confdir) {
+			av[n++] = (char *)"-c";
+			av[n++] = (char *)pf.confdir;
+		}
+		av[n++] = (char *)"status";
+		av[n] = NULL;
+		if (run(av, NULL, 0, true) != 0) {
+			fprintf(stderr, "rampartctl: Postfix is not running; the settings apply when it starts\n");
+			return CTL_OK;
+		}
+		av[n - 1] = (char *)"reload";
+		rc = run(av, NULL, 0, false);
+		if (rc != 0) {
+			ctl_error("postfix reload failed (exit status %d)", rc);
+			return CTL_RUNTIME;
+		}
+		fprintf(stderr, "rampartctl: Postfix reloaded\n");
+	}
+	return CTL_OK;
+}
