@@ -1,0 +1,27 @@
+# Install rules besides the programs' (milter/CMakeLists.txt): the man pages
+# and the configuration files. Included once from the top CMakeLists.txt
+# (include_guard: debian/rules also names this file as CMAKE_PROJECT_INCLUDE).
+# Configuration goes to SYSCONFDIR/rampart, which is /etc/rampart for the
+# /usr prefix (GNUInstallDirs' rule) and for the Debian package; a file
+# already there is kept, so "make install" never overwrites an admin's
+# configuration.
+include_guard(GLOBAL)
+include(GNUInstallDirs)
+
+install(FILES ${CMAKE_SOURCE_DIR}/milter/rampart.8 ${CMAKE_SOURCE_DIR}/milter/rampartctl.8
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES ${CMAKE_SOURCE_DIR}/milter/rampart.conf.5
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
+
+set(RAMPART_ETC_DIR ${CMAKE_INSTALL_FULL_SYSCONFDIR}/rampart)
+function(rampart_install_config src name)
+  install(CODE "
+    if(EXISTS \"\$ENV{DESTDIR}${RAMPART_ETC_DIR}/${name}\")
+      message(STATUS \"Keeping: \$ENV{DESTDIR}${RAMPART_ETC_DIR}/${name}\")
+    else()
+      # file(INSTALL) puts DESTDIR in front of an absolute destination itself.
+      file(INSTALL \"${src}\" DESTINATION \"${RAMPART_ETC_DIR}\" RENAME \"${name}\")
+    endif()")
+endfunction()
+rampart_install_config(${CMAKE_SOURCE_DIR}/etc/rampart.conf rampart.conf)
+rampart_install_config(${CMAKE_SOURCE_DIR}/etc/access.example access)
