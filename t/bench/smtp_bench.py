@@ -43,8 +43,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
-from harness import (Postfix, build_dir, free_port, start_milter,  # noqa: E402
-                     stop_process)
+from harness import (Postfix, build_dir, free_port, ini_set,  # noqa: E402
+                     start_milter, stop_process)
 
 SMTP_SOURCE = "/usr/sbin/smtp-source"
 CLIENT_NAME = "client.bench.example.org"
@@ -52,32 +52,7 @@ SENDER = "sender@bench.example.org"
 RECIPIENT = "rcpt@example.net"
 
 
-# --- config file editing ----------------------------------------------------
-def ini_set(text, section, key, value):
-    """Set key = value in [section] of an INI text: replace the active
-    (uncommented) line for key, else add one right after the section header,
-    else append the section. Comments are left alone."""
-    lines = text.split("\n")
-    cur = None
-    header = None
-    for i, line in enumerate(lines):
-        s = line.strip()
-        m = re.fullmatch(r"\[([^\]]+)\]", s)
-        if m:
-            cur = m.group(1).strip()
-            if cur == section:
-                header = i
-            continue
-        if cur == section and not s.startswith(("#", ";")) and "=" in s:
-            if s.split("=", 1)[0].strip() == key:
-                lines[i] = "%s = %s" % (key, value)
-                return "\n".join(lines)
-    if header is not None:
-        lines.insert(header + 1, "%s = %s" % (key, value))
-        return "\n".join(lines)
-    return "\n".join(lines).rstrip("\n") + "\n\n[%s]\n%s = %s\n" % (section, key, value)
-
-
+# --- config ------------------------------------------------------------------
 def dns_available(timeout=3.0):
     """True when the system resolver answers for a public name in time."""
     result = []
@@ -202,9 +177,9 @@ def warm_up(pf, label):
 
 
 def rss_run(pf, milter, sessions, wait, per_session=2):
-    """N concurrent SMTP sessions through pf; returns (max milter sockets
+    """N concurrent SMTP sessions through pf to the (freshly started) milter;
+    stops the milter at the end; returns (max milter sockets
     seen, VmHWM kB, VmRSS kB at the peak, seconds)."""
-    milter.start()
     pid = milter.pid()
     peak_socks, peak_rss, stop = [0], [0], threading.Event()
 
@@ -349,6 +324,7 @@ def main():
             print("memory: %d concurrent sessions, each holding its milter "
                   "connection %ds between its messages" % (args.rss_sessions, args.rss_wait))
             for s in ("null", "rampart"):
+                milters[s].start()  # a fresh process: its own VmHWM
                 pf = Postfix(milter=milters[s].spec, sink=False, keep=args.keep,
                              smtpd_maxproc=args.rss_sessions + 50)
                 instances[s] = pf

@@ -63,7 +63,22 @@ survives. Reply.code is 0 when the server closed the connection.
 Other helpers: free_port() (a TCP port on 127.0.0.1 that is free now),
 build_dir() (env RAMPART_BUILD_DIR, else ../../build from this file),
 start_milter(argv, spec, ...) starts a milter process and waits until its
-socket accepts connections; stop_process(proc).
+socket accepts connections; stop_process(proc) (SIGTERM, then SIGKILL;
+returns the exit status).
+
+rampart itself:
+    spec = "inet:%d@127.0.0.1" % free_port()
+    conf = write_rampart_config(tmpdir, spec, [("helo", "invalid", "reject"),
+                                               ("policy", "trusted_networks", "::1/128")])
+    proc = start_rampart(conf, spec, stderr_path=os.path.join(tmpdir, "log"))
+    with Postfix(milter=spec) as pf: ...
+    stop_process(proc)
+write_rampart_config(dir, spec, settings, base=None) puts socket, pidfile,
+greylist database and stderr logging into dir (user/group root) and applies
+(section, key, value) settings; ini_set(text, section, key, value) edits an
+INI text; rampart_binary() is <build>/milter/rampart. Remember that
+127.0.0.0/8 is trusted by default: XCLIENT ADDR= a non-loopback address, or
+change trusted_networks.
 
 Finding on {auth_authen} (Postfix 3.7.11, Debian 12, checked by
 t/e2e/test_harness.py): XCLIENT LOGIN=name reaches the milter at MAIL as
@@ -143,14 +158,14 @@ def wait_milter_socket(spec, timeout=15.0):
     while time.monotonic() < deadline:
         try:
             if spec.startswith(("unix:", "local:")):
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.settimeout(1)
-                s.connect(spec.split(":", 1)[1])
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                    s.settimeout(1)
+                    s.connect(spec.split(":", 1)[1])
             else:
                 port, _, host = spec.split(":", 1)[1].partition("@")
-                s = socket.create_connection((host or "127.0.0.1", int(port)),
-                                             timeout=1)
-            s.close()
+                with socket.create_connection((host.strip("[]") or "127.0.0.1",
+                                               int(port)), timeout=1):
+                    pass
             return True
         except OSError:
             time.sleep(0.05)
@@ -185,6 +200,74 @@ def stop_process(proc, timeout=10.0):
     except subprocess.TimeoutExpired:
         proc.kill()
         return proc.wait(timeout)
+
+
+def ini_set(text, section, key, value):
+    """Set key = value in [section] of an INI text (rampart.conf): replace
+    the active (uncommented) line for key, else add one right after the
+    section header, else append the section. Comments are left alone, so
+    the result never holds a key twice."""
+    lines = text.split("\n")
+    cur = None
+    header = None
+    for i, line in enumerate(lines):
+        s = line.strip()
+        m = re.fullmatch(r"\[([^\]]+)\]", s)
+        if m:
+            cur = m.group(1).strip()
+            if cur == section:
+                header = i
+            continue
+        if cur == section and not s.startswith(("#", ";")) and "=" in s:
+            if s.split("=", 1)[0].strip() == key:
+                lines[i] = "%s = %s" % (key, value)
+                return "\n".join(lines)
+    if header is not None:
+        lines.insert(header + 1, "%s = %s" % (key, value))
+        return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n\n[%s]\n%s = %s\n" % (section, key, value)
+
+
+def rampart_binary():
+    """<build>/milter/rampart (may not exist: check os.access)."""
+    return os.path.join(build_dir(), "milter", "rampart")
+
+
+def write_rampart_config(directory, spec, settings=(), base=None):
+    """Write DIR/rampart.conf and return its path: `base` (a file; default
+    an empty config, i.e. every default) with the socket, pidfile, greylist
+    database and log moved into DIR, user/group root, stderr logging, then
+    `settings`, a list of (section, key, value) applied in order."""
+    text = ""
+    if base is not None:
+        with open(base) as f:
+            text = f.read()
+    fixed = [
+        ("milter", "socket", spec),
+        ("milter", "hostname", "mx.rampart.test"),
+        ("milter", "user", "root"),
+        ("milter", "group", "root"),
+        ("milter", "pidfile", os.path.join(directory, "rampart.pid")),
+        ("log", "target", "stderr"),
+        ("greylist", "database", os.path.join(directory, "greylist.lmdb")),
+    ]
+    for section, key, value in fixed + list(settings):
+        text = ini_set(text, section, key, value)
+    path = os.path.join(directory, "rampart.conf")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def start_rampart(config, spec, stderr_path=None, binary=None, timeout=15.0):
+    """rampart -f -c CONFIG, waiting for its socket `spec` (the one in the
+    config). A unix socket is made writable for Postfix's smtpd. Stop it
+    with stop_process(proc); its log is in stderr_path."""
+    proc = start_milter([binary or rampart_binary(), "-f", "-c", config], spec,
+                        stderr_path=stderr_path, timeout=timeout)
+    if spec.startswith("unix:"):
+        os.chmod(spec[5:], 0o666)
+    return proc
 
 
 def xtext(value):

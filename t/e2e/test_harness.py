@@ -13,7 +13,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Postfix, TEMPFAIL_REPLY, build_dir, free_port,  # noqa: E402
-                     start_milter, stop_process)
+                     rampart_binary, start_milter, start_rampart, stop_process,
+                     write_rampart_config)
 
 NULLMILTER = os.path.join(build_dir(), "t", "bench", "nullmilter")
 HOST = "mx.rampart.test"
@@ -222,6 +223,44 @@ class MilterDownTest(unittest.TestCase):
                          r"Connection refused")
         self.pf.wait_log(re.escape("NOQUEUE: milter-reject: MAIL from unknown[127.0.0.1]: " +
                                    TEMPFAIL_REPLY))
+
+
+class RampartHelperTest(unittest.TestCase):
+    """write_rampart_config + start_rampart: rampart in front of Postfix,
+    every check off, accepts and logs one pass: line (SPEC 11)."""
+
+    def test_rampart_passes_a_message(self):
+        if not os.access(rampart_binary(), os.X_OK):
+            self.skipTest("rampart not built")
+        import tempfile
+        import shutil
+        tmp = tempfile.mkdtemp(prefix="rampart-h-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        os.chmod(tmp, 0o755)
+        spec = "unix:" + os.path.join(tmp, "rampart.sock")
+        off = [("spf", r, "off") for r in
+               ("fail", "softfail", "neutral", "none", "permerror", "temperror")]
+        conf = write_rampart_config(tmp, spec, off)
+        log = os.path.join(tmp, "rampart.log")
+        proc = start_rampart(conf, spec, stderr_path=log)
+        self.addCleanup(stop_process, proc)
+        with Postfix(milter=spec) as pf:
+            c = pf.client()
+            self.assertEqual(c.xclient(ADDR="192.0.2.8", NAME="mail.example.org").lines,
+                             ["220 %s ESMTP" % HOST])
+            r = c.transaction(helo="mail.example.org", mail="<a@example.org>",
+                              rcpts=["<b@example.net>"],
+                              message="Subject: via rampart\r\n\r\nhi\r\n")
+            self.assertEqual(r["mail"].lines, ["250 2.1.0 Ok"])
+            self.assertEqual([x.lines for x in r["rcpt"]], [["250 2.1.5 Ok"]])
+            qid = re.fullmatch(r"250 2\.0\.0 Ok: queued as ([0-9A-F]+)", r["data"].line)
+            self.assertIsNotNone(qid, r["data"].line)
+            msgs = pf.wait_for_delivery(1, timeout=30)
+            self.assertEqual(msgs[0].message["Subject"], "via rampart")
+        self.assertEqual(stop_process(proc), 0)
+        with open(log) as f:
+            self.assertIn("%s: pass: from=<a@example.org> to=<b@example.net>" % qid.group(1),
+                          f.read())
 
 
 if __name__ == "__main__":
