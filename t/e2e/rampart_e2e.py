@@ -94,6 +94,12 @@ class RampartCase(unittest.TestCase):
             f.write(text)
         m = self.mark()
         os.kill(self.proc.pid, signal.SIGUSR1)
+        end = time.time() + 5
+        while time.time() < end:
+            tail = self.log()[m:]
+            if "configuration reloaded from" in tail or "reload of" in tail:
+                break
+            time.sleep(0.05)
         return m
 
 

@@ -1,0 +1,155 @@
+"""The DNS checks through a real Postfix: rampart asks a real NSD serving
+t/data/zones (and ldns-testns for faults); XCLIENT plays each client. Shows
+the replies a client sees for found / not found / temporary outcomes and the
+Authentication-Results header on delivered mail."""
+
+import os
+import subprocess
+
+from rampart_e2e import RampartCase, TOP, main
+
+DNS_T = os.path.join(TOP, "t", "dns")
+
+
+def start_server(kind, rundir):
+    """Start NSD or the fault server under rundir; return its port."""
+    if kind == "nsd":
+        cmd = ["bash", os.path.join(DNS_T, "start-nsd.sh"), rundir]
+    else:
+        cmd = ["bash", "-c", '. "$0"/servers.sh && start_testns "$1" testns "$0"/../data/testns/checks.data',
+               DNS_T, rundir]
+    return int(subprocess.check_output(cmd, text=True).split()[-1])
+
+
+def stop_servers(rundir):
+    subprocess.call(["bash", os.path.join(DNS_T, "stop-servers.sh"), rundir])
+
+
+class DnsChecks(RampartCase):
+    SETTINGS = [
+        ("policy", "trusted_networks", "::1/128"),
+        ("dns", "nameservers", "127.0.0.1"),
+        ("dns", "timeout", "300ms"),
+        ("dns", "attempts", "1"),
+        ("dns", "stage_budget", "2s"),
+        ("client", "fcrdns", "reject"),
+        ("helo", "unknown", "reject"),
+        ("helo", "forged", "reject"),
+        ("envelope", "sender_unknown_domain", "reject"),
+        ("envelope", "recipient_unknown_domain", "reject"),
+        ("dnsbl", "zones", "bl.rampart.test=127.0.0.[2..4], wl.rampart.test*-5"),
+        ("rhsbl", "zones", "rhsbl.rampart.test"),
+    ]
+
+    @classmethod
+    def extra_setup(cls):
+        cls.rundir = os.path.join(cls.dir, "dns")
+        os.makedirs(cls.rundir)
+        cls.nsport = start_server("nsd", cls.rundir)
+
+    @classmethod
+    def settings(cls):
+        return cls.SETTINGS + [("dns", "port", str(cls.nsport))]
+
+    @classmethod
+    def extra_teardown(cls):
+        stop_servers(cls.rundir)
+
+    def rcpt(self, addr, helo, mail, rcpt="<b@mx-a.rampart.test>", name="mail.example.com"):
+        c = self.client(addr, name=name, helo=helo)
+        r = c.mail(mail)
+        self.assertEqual(r.code, 250, str(r))
+        r = c.rcpt(rcpt)
+        c.quit()
+        return r
+
+    def test_dnsbl(self):
+        r = self.rcpt("192.0.2.2", "fc.rampart.test", "<a@mx-a.rampart.test>")
+        self.assertEqual(r.line, "554 5.7.1 Service unavailable; Client host [192.0.2.2] blocked using "
+                                 "bl.rampart.test; Listed: 192.0.2.2 sends spam, see https://bl.rampart.test/q?192.0.2.2")
+        r = self.rcpt("IPv6:2001:db8::2", "fc.rampart.test", "<a@mx-a.rampart.test>")
+        self.assertEqual(r.line, "554 5.7.1 Service unavailable; Client host [2001:db8::2] blocked using "
+                                 "bl.rampart.test; Listed: 2001:db8::2")
+
+    def test_fcrdns(self):
+        r = self.rcpt("192.0.2.6", "fc.rampart.test", "<a@mx-a.rampart.test>")
+        self.assertEqual(r.line, "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.6]")
+
+    def test_unknown_names(self):
+        r = self.rcpt("192.0.2.1", "nx.rampart.test", "<a@mx-a.rampart.test>")
+        self.assertEqual(r.line, "450 4.7.1 <nx.rampart.test>: Helo command rejected: Host not found")
+        r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@nothing.rampart.test>")
+        self.assertEqual(r.line, "450 4.1.8 <a@nothing.rampart.test>: Sender address rejected: Domain not found")
+        r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@nullmx.rampart.test>")
+        self.assertEqual(r.line, "550 5.7.27 <a@nullmx.rampart.test>: Sender address rejected: "
+                                 "Domain nullmx.rampart.test does not accept mail (nullMX)")
+        r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@mx-a.rampart.test>", rcpt="<b@nullmx.rampart.test>")
+        self.assertEqual(r.line, "556 5.1.10 <b@nullmx.rampart.test>: Recipient address rejected: "
+                                 "Domain nullmx.rampart.test does not accept mail (nullMX)")
+        r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@mx-a.rampart.test>", rcpt="<b@nothing.rampart.test>")
+        self.assertEqual(r.line, "450 4.1.2 <b@nothing.rampart.test>: Recipient address rejected: Domain not found")
+
+    def test_forged_and_rhsbl(self):
+        r = self.rcpt("192.0.2.1", "mx.rampart.test", "<a@mx-a.rampart.test>")
+        self.assertEqual(r.line, "550 5.7.1 <mx.rampart.test>: Helo command rejected: forged HELO, you are not me")
+        r = self.rcpt("192.0.2.1", "fc.rampart.test", "<x@forged.rampart.test>")
+        self.assertEqual(r.line, "554 5.7.1 Service unavailable; Sender address [x@forged.rampart.test] "
+                                 "blocked using rhsbl.rampart.test")
+
+    def test_accepted_mail_has_iprev(self):
+        c = self.client("192.0.2.1", name="fc.rampart.test", helo="fc.rampart.test")
+        self.assertEqual(c.mail("<a@mx-a.rampart.test>").code, 250)
+        self.assertEqual(c.rcpt("<b@mx-a.rampart.test>").code, 250)
+        self.assertEqual(c.data("Subject: iprev\r\n\r\nhello\r\n").code, 250)
+        c.quit()
+        msg = [d for d in self.pf.wait_for_delivery(1, timeout=30) if d.message["Subject"] == "iprev"][0]
+        self.assertEqual(msg.message.get_all("Authentication-Results"),
+                         ["mx.rampart.test; iprev=pass policy.iprev=192.0.2.1 (fc.rampart.test)"])
+
+
+class DnsFaults(DnsChecks):
+    """Only ldns-testns answers: SERVFAIL/REFUSED/timeouts are temporary (4xx)."""
+
+    @classmethod
+    def extra_setup(cls):
+        cls.rundir = os.path.join(cls.dir, "dns")
+        os.makedirs(cls.rundir)
+        cls.nsport = start_server("testns", cls.rundir)
+
+    def test_dnsbl(self):
+        # a DNSBL that errors counts as not listed; the PTR SERVFAIL is temporary
+        r = self.rcpt("203.0.113.10", "[203.0.113.10]", "<a@aaaa-only.fault.test>")
+        self.assertEqual(r.line, "450 4.7.25 Client host rejected: cannot find your hostname, [203.0.113.10]")
+
+    def test_fcrdns(self):
+        for ip in ("203.0.113.11", "203.0.113.12", "203.0.113.13", "203.0.113.14", "203.0.113.15"):
+            r = self.rcpt(ip, "[%s]" % ip, "<a@aaaa-only.fault.test>")
+            self.assertEqual(r.line, "450 4.7.25 Client host rejected: cannot find your hostname, [%s]" % ip)
+
+    def test_unknown_names(self):
+        self.reload([("client", "fcrdns", "off")])
+        r = self.rcpt("203.0.113.16", "helo-timeout.fault.test", "<a@aaaa-only.fault.test>")
+        self.assertEqual(r.line, "450 4.7.1 <helo-timeout.fault.test>: Helo command rejected: Host not found")
+        r = self.rcpt("203.0.113.16", "[203.0.113.16]", "<a@mx-servfail.fault.test>")
+        self.assertEqual(r.line, "450 4.1.8 <a@mx-servfail.fault.test>: Sender address rejected: Domain not found")
+        self.reload([("client", "fcrdns", "reject")])
+
+    def test_forged_and_rhsbl(self):
+        pass
+
+    def test_accepted_mail_has_iprev(self):
+        self.reload([("client", "fcrdns", "tag")])
+        c = self.client("203.0.113.10", helo="[203.0.113.10]")
+        self.assertEqual(c.mail("<a@aaaa-only.fault.test>").code, 250)
+        self.assertEqual(c.rcpt("<b@aaaa-only.fault.test>").code, 250)
+        self.assertEqual(c.data("Subject: temperror\r\n\r\nhello\r\n").code, 250)
+        c.quit()
+        msg = [d for d in self.pf.wait_for_delivery(1, timeout=30) if d.message["Subject"] == "temperror"][0]
+        self.assertEqual(msg.message.get_all("Authentication-Results"),
+                         ["mx.rampart.test; iprev=temperror policy.iprev=203.0.113.10"])
+        self.assertEqual(msg.message.get_all("X-Rampart"), ["mx.rampart.test; client_fcrdns=temperror"])
+        self.reload([("client", "fcrdns", "reject")])
+
+
+if __name__ == "__main__":
+    main()
