@@ -37,6 +37,7 @@
 
 struct rp_spf {
 	SPF_server_t *srv;
+	SPF_dns_server_t *layer;   /* not owned by srv in Debian's 1.2.10 */
 	struct rp_dns *dns;
 	char receiver[RP_SPF_DOMAIN_MAX];
 };
@@ -105,6 +106,7 @@ struct rp_spf *spf_new(struct rp_dns *dns, const char *receiver, char *err, size
 	}
 	struct rp_spf *s = xcalloc(1, sizeof(*s));
 	s->srv = srv;
+	s->layer = layer;
 	s->dns = dns;
 	rp_printable(s->receiver, sizeof(s->receiver),
 		receiver && *receiver ? receiver : "localhost");
@@ -129,7 +131,9 @@ void spf_free(struct rp_spf *s)
 	if (!s)
 		return;
 	if (s->srv)
-		SPF_server_free(s->srv);   /* frees the DNS layer too */
+		SPF_server_free(s->srv);
+	if (s->layer)
+		SPF_dns_free(s->layer);    /* calls the layer's destroy */
 	free(s);
 }
 
