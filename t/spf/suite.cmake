@@ -6,3 +6,9 @@ target_include_directories(spf_test PRIVATE ${CMAKE_SOURCE_DIR}/t/unit)
 add_test(NAME spf/check
   COMMAND ${CMAKE_CURRENT_LIST_DIR}/run-spf-test.sh $<TARGET_FILE:spf_test>)
 set_tests_properties(spf/check PROPERTIES LABELS spf TIMEOUT 120)
+
+add_executable(spf_bench ${CMAKE_SOURCE_DIR}/t/bench/spf_bench.c)
+target_link_libraries(spf_bench rampart_lib)
+add_test(NAME bench/spf
+  COMMAND ${CMAKE_SOURCE_DIR}/t/bench/spf_bench.sh $<TARGET_FILE:spf_bench>)
+set_tests_properties(bench/spf PROPERTIES LABELS bench TIMEOUT 300)
