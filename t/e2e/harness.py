@@ -113,6 +113,7 @@ test poses as a SASL-authenticated client with
 xclient(ADDR=..., LOGIN="user"), no SASL setup needed.
 """
 
+import atexit
 import email
 import email.policy
 import errno
@@ -120,6 +121,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -471,8 +473,26 @@ class Delivered:
         self.message = email.message_from_bytes(body, policy=email.policy.compat32)
 
 
+_live = set()  # running instances, stopped at exit if a test forgot to
+
+
+def _stop_live():
+    for pf in list(_live):
+        pf.cleanup()
+
+
+def _sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+atexit.register(_stop_live)
+
+
 class Postfix:
-    """A private Postfix instance; see the module docstring."""
+    """A private Postfix instance; see the module docstring. Instances still
+    running when the interpreter exits are stopped (atexit), and SIGTERM
+    (ctest's timeout) becomes SystemExit so that `with` blocks clean up
+    when no one else handles SIGTERM."""
 
     def __init__(self, milter=None, overrides=None, myhostname="mx.rampart.test",
                  smtpd_maxproc=100, sink=True, keep=None, start=True):
@@ -649,9 +669,12 @@ class Postfix:
                 stderr=self.sink_log)
             if not wait_port(self.sink_port, timeout):
                 raise RuntimeError("smtp-sink did not start")
+        if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _sigterm)
         self._postfix("check")
-        self._postfix("start")
+        _live.add(self)
         self.running = True
+        self._postfix("start")
         if not wait_port(self.smtp_port, timeout):
             raise RuntimeError("smtpd on port %d did not answer\n%s" % (
                 self.smtp_port, self.maillog()))
@@ -700,6 +723,7 @@ class Postfix:
         self._postfix("abort", check=False)
 
     def cleanup(self):
+        _live.discard(self)
         self.stop()
         if not self.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
