@@ -530,8 +530,10 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 			return CTL_RUNTIME;
 		}
 	}
-	fprintf(stderr, "rampartctl: applied %zu settings to %s/main.cf\n", nset,
-		pf.confdir ? pf.confdir : "Postfix's");
+	if (pf.confdir)
+		fprintf(stderr, "rampartctl: applied %zu settings to %s/main.cf\n", nset, pf.confdir);
+	else
+		fprintf(stderr, "rampartctl: applied %zu settings to Postfix's main.cf\n", nset);
 	{
 		char *av[5];
 		int n = 0;

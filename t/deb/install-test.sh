@@ -43,6 +43,7 @@ restore_postfix() {
 	[ "$POSTFIX_SAVED" = yes ] || return 0
 	postfix stop >/dev/null 2>&1
 	rm -rf /etc/postfix && cp -a "$W/postfix.orig" /etc/postfix
+	rm -f /var/log/postfix-install-test.log
 	if [ "$POSTFIX_WAS_RUNNING" = yes ]; then postfix start >/dev/null 2>&1; fi
 	POSTFIX_SAVED=no
 	echo "(the machine's Postfix configuration is restored)"
