@@ -17,8 +17,8 @@ refused_at_connect("192.0.2.2",
 refused_at_connect("2001:db8::2",
 	"554 5.7.1 Service unavailable; Client host [2001:db8::2] blocked using bl.rampart.test; Listed: 2001:db8::2; check=dnsbl",
 	"IPv6 DNSBL listing (nibble query)")
-refused_at_connect("192.0.2.4",
-	"554 5.7.1 Service unavailable; Client host [192.0.2.4] blocked using bl.rampart.test; evil??X-Injected: yes? 100% spam; check=dnsbl",
+refused_at_connect("192.0.2.44",
+	"554 5.7.1 Service unavailable; Client host [192.0.2.44] blocked using bl.rampart.test; evil??X-Injected: yes? 100% spam; check=dnsbl",
 	"TXT with CR/LF/NUL made printable")
 refused_at_connect("192.0.2.6",
 	"450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.6]; check=client_fcrdns",
@@ -37,10 +37,10 @@ refused_at_connect("192.0.2.50",
 
 -- a 4 KiB TXT reason is cut to keep the reply within 512 octets
 T.mark()
-local c = T.connect("unknown", "192.0.2.8")
+local c = T.connect("unknown", "192.0.2.48")
 T.reply(c, SMFIR_REPLYCODE, "listed with a 4 KiB TXT")
-local line = string.match(T.since(), "reject: CONNECT from unknown%[192%.0%.2%.8%]: ([^\n]*); check=dnsbl")
-local prefix = "554 5.7.1 Service unavailable; Client host [192.0.2.8] blocked using bl.rampart.test; spamspam"
+local line = string.match(T.since(), "reject: CONNECT from unknown%[192%.0%.2%.48%]: ([^\n]*); check=dnsbl")
+local prefix = "554 5.7.1 Service unavailable; Client host [192.0.2.48] blocked using bl.rampart.test; spamspam"
 T.ok(line and string.sub(line, 1, #prefix) == prefix, "4 KiB TXT reply: " .. tostring(line))
 T.ok(line and #line <= 510, "reply line within 512 octets with CRLF: " .. tostring(line and #line))
 mt.disconnect(c)
@@ -56,7 +56,7 @@ mt.disconnect(c)
 
 -- an answer outside the filter is not a listing (no PTR either: fcrdns)
 T.mark()
-c = T.connect("unknown", "192.0.2.9")
+c = T.connect("unknown", "192.0.2.49")
 T.logged("check=client_fcrdns")
 T.not_logged("check=dnsbl")
 mt.disconnect(c)
