@@ -85,6 +85,8 @@ enum rp_result check_rcpt_strict(struct rp_eval *ev, struct rp_reply *out);
 enum rp_result check_sender_non_fqdn(struct rp_eval *ev, struct rp_reply *out);
 enum rp_result check_recipient_non_fqdn(struct rp_eval *ev, struct rp_reply *out);
 
+/* check_spf.c */
+enum rp_result check_spf(struct rp_eval *ev, struct rp_reply *out);
 /* check_greylist.c */
 enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out);
 

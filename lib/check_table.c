@@ -23,6 +23,7 @@ const struct rp_check_def rp_check_table[] = {
 	{ RP_CHK_SENDER_NON_FQDN, RP_STAGE_MAIL, check_sender_non_fqdn, NULL },
 	{ RP_CHK_SENDER_UNKNOWN_DOMAIN, RP_STAGE_MAIL, check_sender_domain, prepare_sender_domain },
 	{ RP_CHK_RHSBL, RP_STAGE_MAIL, check_rhsbl, prepare_rhsbl },
+	{ RP_CHK_SPF, RP_STAGE_MAIL, check_spf, NULL },
 
 	{ RP_CHK_ENVELOPE_STRICT, RP_STAGE_RCPT, check_rcpt_strict, NULL },
 	{ RP_CHK_RECIPIENT_NON_FQDN, RP_STAGE_RCPT, check_recipient_non_fqdn, NULL },

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "spf.h"
 #include "util.h"
 
 static void own_add(struct rp_engine *e, const struct rp_netaddr *a)
@@ -83,6 +84,13 @@ struct rp_engine *engine_new(struct rp_config *cfg, const struct rp_shared *shar
 			engine_unref(e);
 			return NULL;
 		}
+		if (cfg->action[RP_CHK_SPF] != RP_ACT_OFF) {
+			e->spf = spf_new(e->dns, cfg->milter.hostname, err, errsize);
+			if (!e->spf) {
+				engine_unref(e);
+				return NULL;
+			}
+		}
 	}
 	own_collect(e);
 	return e;
@@ -99,6 +107,7 @@ void engine_unref(struct rp_engine *e)
 {
 	if (!e || __atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	spf_free(e->spf);
 	dns_free(e->dns);
 	config_unref(e->cfg);
 	free(e->own_addrs);

@@ -1,7 +1,7 @@
 /*
  * engine - a config snapshot together with the live things built from it:
- * the resolver for its [dns] settings and the host's own addresses (for
- * helo_forged), plus the process-wide shared parts it points to (the DNS
+ * the resolver for its [dns] settings, the SPF evaluator over it, and the
+ * host's own addresses (for helo_forged), plus the process-wide shared parts it points to (the DNS
  * cache; the greylist store). Connections hold an engine reference for
  * their whole life; a reload builds a new engine and swaps it in.
  *
@@ -19,6 +19,7 @@
 #include "netaddr.h"
 
 struct greydb;
+struct rp_spf;
 
 /* Process-wide state that outlives engines. */
 struct rp_shared {
@@ -30,6 +31,7 @@ struct rp_engine {
 	int refs;
 	struct rp_config *cfg;           /* one reference */
 	struct rp_dns *dns;              /* NULL when the snapshot needs no DNS */
+	struct rp_spf *spf;              /* NULL when every [spf] result is off */
 	const struct rp_shared *shared;
 	struct rp_netaddr *own_addrs;    /* interface addresses + [helo] own_names addresses */
 	size_t n_own_addrs;

@@ -83,27 +83,38 @@ static void log_refusal(const struct rp_conn *c, const struct rp_msg *m, const c
 
 /* --- the stage engine --------------------------------------------------- */
 
-static enum rp_action effective_action(const struct rp_config *cfg, enum rp_check id)
+/* The action configured for a check; SPF's depends on its result. */
+static enum rp_action configured_action(const struct rp_config *cfg, const struct rp_msg *m,
+	enum rp_check id)
 {
-	enum rp_action a = cfg->action[id];
 	/* The access file and greylisting refuse by nature: their "action" is
 	 * whether they run at all. */
 	if (id == RP_CHK_ACCESS)
-		a = RP_ACT_REJECT;
-	else if (id == RP_CHK_GREYLIST)
-		a = cfg->greylist.mode == RP_GREY_OFF ? RP_ACT_OFF : RP_ACT_REJECT;
+		return RP_ACT_REJECT;
+	if (id == RP_CHK_GREYLIST)
+		return cfg->greylist.mode == RP_GREY_OFF ? RP_ACT_OFF : RP_ACT_REJECT;
+	if (id == RP_CHK_SPF && m && m->spf_done)
+		return cfg->spf.result[m->spf.result];
+	return cfg->action[id];
+}
+
+static enum rp_action effective_action(const struct rp_config *cfg, const struct rp_msg *m,
+	enum rp_check id)
+{
+	enum rp_action a = configured_action(cfg, m, id);
 	if (cfg->policy.dry_run && (a == RP_ACT_REJECT || a == RP_ACT_DEFER || a == RP_ACT_GREYLIST))
 		a = RP_ACT_LOG;
 	return a;
 }
 
-static void add_tag(struct rp_tag *tags, unsigned *n, enum rp_check id, enum rp_result res)
+static void add_tag(struct rp_tag *tags, unsigned *n, enum rp_check id, enum rp_result res,
+	const char *detail)
 {
 	for (unsigned i = 0; i < *n; i++)
 		if (tags[i].check == id)
 			return;
 	if (*n < RP_CHK__COUNT)
-		tags[(*n)++] = (struct rp_tag){ id, res };
+		tags[(*n)++] = (struct rp_tag){ id, res, detail };
 }
 
 static void held_add(struct rp_held *h, const struct rp_reply *r)
@@ -138,10 +149,12 @@ static int apply(struct rp_eval *ev, enum rp_check id, enum rp_result res, struc
 
 	/* The reply is the one the configured action would send, also when
 	 * dry_run only logs it. */
-	if (res == RP_RES_TEMP || (id != RP_CHK_ACCESS && id != RP_CHK_GREYLIST &&
-				   c->cfg->action[id] == RP_ACT_DEFER))
+	const char *detail = id == RP_CHK_SPF && ev->m && ev->m->spf_done
+		? spf_result_name(ev->m->spf.result) : NULL;
+
+	if (res == RP_RES_TEMP || configured_action(c->cfg, ev->m, id) == RP_ACT_DEFER)
 		reply_tempify(r);
-	switch (effective_action(c->cfg, id)) {
+	switch (effective_action(c->cfg, ev->m, id)) {
 	case RP_ACT_OFF:
 		return RP_CONTINUE;
 	case RP_ACT_LOG:
@@ -149,9 +162,9 @@ static int apply(struct rp_eval *ev, enum rp_check id, enum rp_result res, struc
 		return RP_CONTINUE;
 	case RP_ACT_TAG:
 		if (msg_level)
-			add_tag(ev->m->tags, &ev->m->ntags, id, res);
+			add_tag(ev->m->tags, &ev->m->ntags, id, res, detail);
 		else
-			add_tag(c->tags, &c->ntags, id, res);
+			add_tag(c->tags, &c->ntags, id, res, detail);
 		return RP_CONTINUE;
 	case RP_ACT_GREYLIST:
 		if (msg_level)
@@ -211,7 +224,7 @@ uint64_t eval_deadline(const struct rp_eval *ev)
 static bool check_active(const struct rp_eval *ev, const struct rp_check_def *d, rp_checkset skip)
 {
 	return d->stage == ev->stage && !(skip & RP_CHKBIT(d->id)) &&
-	       effective_action(ev->c->cfg, d->id) != RP_ACT_OFF;
+	       effective_action(ev->c->cfg, ev->m, d->id) != RP_ACT_OFF;
 }
 
 /*
@@ -433,6 +446,9 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 				if (skip & RP_CHKBIT(held[h]->r[i].check))
 					continue;
 				*out = held[h]->r[i];
+				if (out->check == RP_CHK_SPF && m->spf_done)
+					spf_reply(&m->spf, c->client_addr, address_domain(rcpt),
+						reply_is_temp(out), out);
 				log_refusal(c, m, "reject", RP_STAGE_RCPT, rcpt, m->queue_id, out);
 				return RP_REFUSE;
 			}
@@ -466,13 +482,54 @@ static size_t format_tags(const struct rp_conn *c, const struct rp_msg *m, char 
 	buf[0] = '\0';
 	for (int l = 0; l < 2; l++)
 		for (unsigned i = 0; i < counts[l] && o < size; i++) {
-			int n = snprintf(buf + o, size - o, "%s%s=%s", o ? sep : "",
-				check_name(lists[l][i].check), result_name(lists[l][i].result));
+			const struct rp_tag *t = &lists[l][i];
+			int n = snprintf(buf + o, size - o, "%s%s=%s", o ? sep : "", check_name(t->check),
+				t->detail ? t->detail : result_name(t->result));
 			if (n < 0 || (size_t)n >= size - o)
 				break;
 			o += (size_t)n;
 		}
 	return o;
+}
+
+/*
+ * Received-SPF (when [spf] header asks for it) and one Authentication-Results
+ * carrying the iprev and spf results together, both at the top.
+ */
+static unsigned auth_headers(const struct rp_conn *c, const struct rp_msg *m,
+	struct rp_header *hdrs, unsigned max)
+{
+	const struct rp_config *cfg = c->cfg;
+	enum rp_spf_header sh = cfg->spf.header;
+	bool spf_rs = m->spf_done && (sh == RP_SPFH_RECEIVED_SPF || sh == RP_SPFH_BOTH);
+	bool spf_ar = m->spf_done && (sh == RP_SPFH_AUTH_RESULTS || sh == RP_SPFH_BOTH);
+	unsigned n = 0;
+	size_t o;
+
+	if ((c->iprev != RP_RES_NONE || spf_ar) && n < max) {
+		struct rp_header *h = &hdrs[n++];
+		rp_strlcpy(h->name, "Authentication-Results", sizeof h->name);
+		o = (size_t)snprintf(h->value, sizeof h->value, "%s", cfg->spf.authserv_id);
+		if (c->iprev == RP_RES_PASS)
+			o += (size_t)snprintf(h->value + o, sizeof h->value - o, "; iprev=pass policy.iprev=%s (%s)",
+				c->client_addr, c->iprev_name);
+		else if (c->iprev != RP_RES_NONE)
+			o += (size_t)snprintf(h->value + o, sizeof h->value - o, "; iprev=%s policy.iprev=%s",
+				result_name(c->iprev), c->client_addr);
+		if (spf_ar && o + 3 < sizeof h->value) {
+			memcpy(h->value + o, "; ", 3);
+			spf_ar_fragment(&m->spf, h->value + o + 2, sizeof h->value - o - 2);
+		}
+		h->prepend = true;
+	}
+	if (spf_rs && n < max) {
+		struct rp_header *h = &hdrs[n++];
+		rp_strlcpy(h->name, "Received-SPF", sizeof h->name);
+		spf_received_header(&m->spf, c->client_addr, c->helo ? c->helo : "",
+			cfg->milter.hostname, h->value, sizeof h->value);
+		h->prepend = true;
+	}
+	return n;
 }
 
 unsigned policy_eom(struct rp_conn *c, struct rp_msg *m, const char *queue_id,
@@ -489,17 +546,7 @@ unsigned policy_eom(struct rp_conn *c, struct rp_msg *m, const char *queue_id,
 			c->client_name, c->client_addr, c->trusted ? c->trust_reason : "access");
 		return 0;
 	}
-	if (c->iprev != RP_RES_NONE && n < max) {
-		struct rp_header *h = &hdrs[n++];
-		rp_strlcpy(h->name, "Authentication-Results", sizeof h->name);
-		if (c->iprev == RP_RES_PASS)
-			snprintf(h->value, sizeof h->value, "%s; iprev=pass policy.iprev=%s (%s)",
-				c->cfg->spf.authserv_id, c->client_addr, c->iprev_name);
-		else
-			snprintf(h->value, sizeof h->value, "%s; iprev=%s policy.iprev=%s",
-				c->cfg->spf.authserv_id, result_name(c->iprev), c->client_addr);
-		h->prepend = true;
-	}
+	n += auth_headers(c, m, hdrs + n, max - n);
 	if (m->grey_delayed && c->cfg->greylist.header && n < max) {
 		struct rp_header *h = &hdrs[n++];
 		char date[64];

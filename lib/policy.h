@@ -31,6 +31,7 @@
 #include "config.h"
 #include "engine.h"
 #include "netaddr.h"
+#include "spf.h"
 #include "verdict.h"
 
 enum { RP_CONTINUE = 0, RP_REFUSE = 1 };
@@ -50,6 +51,7 @@ struct rp_held {
 struct rp_tag {
 	enum rp_check check;
 	enum rp_result result;
+	const char *detail;              /* static result name, or NULL */
 };
 
 struct rp_conn {
@@ -88,6 +90,8 @@ struct rp_msg {
 	unsigned ntags;
 	struct rp_tag tags[RP_CHK__COUNT];
 	char queue_id[32];
+	bool spf_done;                   /* SPF evaluated for this message */
+	struct rp_spf_outcome spf;
 	char spf_pass_domain[RP_DOMAIN_MAX + 1]; /* MAIL FROM domain when SPF passed */
 	unsigned long grey_delayed;      /* seconds, for X-Greylist; 0: none */
 	unsigned nrcpt;                  /* recipients accepted */
