@@ -21,6 +21,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hostname.h"
+
 #define ACC_LINE_MAX 4096   /* longest accepted line */
 #define ACC_TEXT_MAX 400    /* longest REJECT/DEFER text */
 #define ACC_NAME_MAX 1024   /* longest name or address a lookup considers */
@@ -67,28 +69,6 @@ static void echo(char *dst, size_t size, const char *src)
 	rp_strlcpy(dst, tmp, size);
 }
 
-/* Letters, digits, '-', '_' and '.', no empty label, 1..253 long. */
-static bool name_ok(const char *s)
-{
-	size_t len = strlen(s), label = 0;
-	if (len == 0 || len > 253)
-		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++label > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return label > 0;
-}
-
 /* A domain in a pattern: a name, or an address literal "[...]". */
 static bool domain_ok(const char *s)
 {
@@ -99,7 +79,7 @@ static bool domain_ok(const char *s)
 				return false;
 		return true;
 	}
-	return name_ok(s);
+	return domain_syntax_ok(s);
 }
 
 static bool printable_ascii(const char *s)
@@ -289,7 +269,7 @@ static const char *add_pattern(struct rp_access *a, int k, char *pat, size_t r)
 			? "expected an IPv4/IPv6 address or CIDR, a hostname or .domain"
 			: "expected a hostname, an address literal or .domain";
 		strip_dot(pat);
-		if (pat[0] == '.' ? !name_ok(pat + 1) : !domain_ok(pat))
+		if (pat[0] == '.' ? !domain_syntax_ok(pat + 1) : !domain_ok(pat))
 			return form;
 		table_add_key(t, pat, r);
 		return NULL;
@@ -298,7 +278,7 @@ static const char *add_pattern(struct rp_access *a, int k, char *pat, size_t r)
 	char *at = strrchr(pat, '@');
 	if (!at) {
 		strip_dot(pat);
-		if (pat[0] != '.' || !name_ok(pat + 1))
+		if (pat[0] != '.' || !domain_syntax_ok(pat + 1))
 			return "expected user@domain, user@, @domain or .domain";
 		table_add_key(t, pat, r);
 		return NULL;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostname.h"
 #include "util.h"
 
 #define SITE_FORM "expected zone[=a.b.c.d][*weight], octets a number 0..255 or [n;n..m]"
@@ -27,26 +28,6 @@ static void set_err(char *err, size_t errsize, const char *what)
 
 /* A DNS zone: labels of letters, digits, '-' and '_', 1..63 each, no
  * empty label, total <= 253 (one trailing dot already removed). */
-static bool zone_valid(const char *z)
-{
-	size_t len = strlen(z), label = 0;
-	if (len == 0 || len > 253)
-		return false;
-	for (const char *p = z; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '.') {
-			if (label == 0)
-				return false;
-			label = 0;
-		} else if (isalnum(c) || c == '-' || c == '_') {
-			if (++label > 63)
-				return false;
-		} else {
-			return false;
-		}
-	}
-	return label > 0;
-}
 
 /* A decimal number 0..255 of at most 3 digits at *pp; advances *pp. */
 static int parse_octet_num(const char **pp, unsigned *v)
@@ -179,7 +160,7 @@ int dnsbl_site_parse(const char *spec, struct rp_dnsbl_site *out, char *err, siz
 	len = strlen(buf);
 	if (len > 1 && buf[len - 1] == '.')
 		buf[--len] = '\0';
-	if (!zone_valid(buf)) {
+	if (!domain_syntax_ok(buf)) {
 		set_err(err, errsize, "bad zone name");
 		return -1;
 	}

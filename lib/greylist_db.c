@@ -544,35 +544,57 @@ int greydb_get(struct greydb *db, enum greydb_table tb, const unsigned char hash
 	return rc;
 }
 
-int greydb_put_batch(struct greydb *db, enum greydb_table tb,
-	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n)
+/*
+ * Run body in a write transaction and commit it; on MDB_MAP_FULL grow the
+ * map (no transaction is open then) and run it again. Returns 0, or the
+ * LMDB / errno code that stopped it.
+ */
+static int write_txn(struct greydb *db, int (*body)(MDB_txn *t, void *arg), void *arg)
 {
-	MDB_txn *t;
-	size_t seen;
-	int rc;
-
-	if (db->read_only)
-		return EROFS;
 	for (int tries = 0; tries < MAX_RETRIES; tries++) {
-		rc = txn_begin(db, 0, &t);
+		MDB_txn *t;
+		size_t seen;
+		int rc = txn_begin(db, 0, &t);
+
 		if (rc)
 			return rc;
 		seen = map_size_now(db);
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = store(t, db->dbi[tb], hashes[i], &recs[i]);
-		if (rc) {
+		rc = body(t, arg);
+		if (rc)
 			txn_abort(db, t);
-		} else {
-			rc = txn_commit(db, t);
-			if (rc == 0)
-				return 0;
-		}
+		else if ((rc = txn_commit(db, t)) == 0)
+			return 0;
 		if (rc != MDB_MAP_FULL)
 			return rc;
 		if ((rc = map_grow(db, seen)) != 0)
 			return rc;
 	}
 	return MDB_MAP_FULL;
+}
+
+struct put_args {
+	MDB_dbi dbi;
+	const unsigned char (*hashes)[GREY_HASH_LEN];
+	const struct grey_record *recs;
+	size_t n;
+};
+
+static int put_body(MDB_txn *t, void *arg)
+{
+	const struct put_args *a = arg;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < a->n; i++)
+		rc = store(t, a->dbi, a->hashes[i], &a->recs[i]);
+	return rc;
+}
+
+int greydb_put_batch(struct greydb *db, enum greydb_table tb,
+	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n)
+{
+	struct put_args a = { db->dbi[tb], hashes, recs, n };
+	if (db->read_only)
+		return EROFS;
+	return write_txn(db, put_body, &a);
 }
 
 int greydb_put(struct greydb *db, enum greydb_table tb, const unsigned char hash[GREY_HASH_LEN],
@@ -581,35 +603,25 @@ int greydb_put(struct greydb *db, enum greydb_table tb, const unsigned char hash
 	return greydb_put_batch(db, tb, (const unsigned char (*)[GREY_HASH_LEN])hash, r, 1);
 }
 
+struct del_args {
+	MDB_dbi dbi;
+	const unsigned char *hash;
+};
+
+static int del_body(MDB_txn *t, void *arg)
+{
+	const struct del_args *a = arg;
+	MDB_val k = { GREY_HASH_LEN, (void *)a->hash };
+	return mdb_del(t, a->dbi, &k, NULL);
+}
+
 int greydb_delete(struct greydb *db, enum greydb_table tb,
 	const unsigned char hash[GREY_HASH_LEN])
 {
-	MDB_txn *t;
-	MDB_val k = { GREY_HASH_LEN, (void *)hash };
-	size_t seen;
-	int rc;
-
+	struct del_args a = { db->dbi[tb], hash };
 	if (db->read_only)
 		return EROFS;
-	for (int tries = 0; tries < MAX_RETRIES; tries++) {
-		rc = txn_begin(db, 0, &t);
-		if (rc)
-			return rc;
-		seen = map_size_now(db);
-		rc = mdb_del(t, db->dbi[tb], &k, NULL);
-		if (rc) {
-			txn_abort(db, t);
-		} else {
-			rc = txn_commit(db, t);
-			if (rc == 0)
-				return 0;
-		}
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = map_grow(db, seen)) != 0)
-			return rc;
-	}
-	return MDB_MAP_FULL;
+	return write_txn(db, del_body, &a);
 }
 
 int greydb_find_prefix(struct greydb *db, enum greydb_table tb, const unsigned char *prefix,

@@ -28,6 +28,7 @@
 #include "hostname.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -124,6 +125,27 @@ bool hostname_valid(const char *name)
 bool hostname_valid_utf8(const char *name)
 {
 	return name_valid(name, true);
+}
+
+bool domain_syntax_ok(const char *name)
+{
+	size_t len = strlen(name), label = 0;
+	if (len == 0 || len > 253)
+		return false;
+	for (; *name; name++) {
+		unsigned char c = (unsigned char)*name;
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if (isalnum(c) || c == '-' || c == '_') {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0;
 }
 
 bool hostaddr_valid_v4(const char *s)

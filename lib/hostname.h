@@ -23,6 +23,11 @@ bool hostname_valid_utf8(const char *name);
 /* Length (2..4) of the well-formed UTF-8 sequence of one non-ASCII
  * character at s, or 0 when there is none (ASCII, NUL, malformed). */
 size_t hostname_utf8_char(const char *s);
+/* Looser than hostname_valid, for names in configuration (DNS zones,
+ * access-file domains): letters, digits, '-', '_' and '.', labels 1..63,
+ * at most 253 octets, no empty label; numeric labels and hyphens anywhere
+ * are allowed. */
+bool domain_syntax_ok(const char *name);
 /* Postfix valid_ipv4_hostaddr(): exactly four decimal octets 0..255, no
  * empty parts; first octet 0 only for 0.0.0.0. */
 bool hostaddr_valid_v4(const char *s);

@@ -242,5 +242,7 @@ int main(int argc, char **argv)
 		unlink(pidfile);
 	if (sockfile)
 		unlink(sockfile);
+	free(pidfile);
+	free(sockfile);
 	return rc == MI_SUCCESS ? 0 : 2;
 }

@@ -4,6 +4,7 @@ rampart and to read its log."""
 
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -101,6 +102,50 @@ class RampartCase(unittest.TestCase):
                 break
             time.sleep(0.05)
         return m
+
+
+DNS_T = os.path.join(TOP, "t", "dns")
+
+
+def start_dns_server(kind, rundir):
+    """Start NSD (t/data/zones) or ldns-testns (t/data/testns/checks.data)
+    under rundir; return its port."""
+    if kind == "nsd":
+        cmd = ["bash", os.path.join(DNS_T, "start-nsd.sh"), rundir]
+    else:
+        cmd = ["bash", "-c", '. "$0"/servers.sh && start_testns "$1" testns "$0"/../data/testns/checks.data',
+               DNS_T, rundir]
+    return int(subprocess.check_output(cmd, text=True).split()[-1])
+
+
+def stop_dns_servers(rundir):
+    subprocess.call(["bash", os.path.join(DNS_T, "stop-servers.sh"), rundir])
+
+
+class DnsCase(RampartCase):
+    """A RampartCase whose rampart asks a real DNS server on 127.0.0.1:
+    DNS_SERVER = "nsd" or "testns"."""
+    DNS_SERVER = "nsd"
+    DNS_SETTINGS = [
+        ("dns", "nameservers", "127.0.0.1"),
+        ("dns", "timeout", "300ms"),
+        ("dns", "attempts", "1"),
+        ("dns", "stage_budget", "2s"),
+    ]
+
+    @classmethod
+    def extra_setup(cls):
+        cls.rundir = os.path.join(cls.dir, "dns")
+        os.makedirs(cls.rundir)
+        cls.nsport = start_dns_server(cls.DNS_SERVER, cls.rundir)
+
+    @classmethod
+    def settings(cls):
+        return cls.DNS_SETTINGS + list(cls.SETTINGS) + [("dns", "port", str(cls.nsport))]
+
+    @classmethod
+    def extra_teardown(cls):
+        stop_dns_servers(cls.rundir)
 
 
 def main():

@@ -3,35 +3,12 @@ t/data/zones (and ldns-testns for faults); XCLIENT plays each client. Shows
 the replies a client sees for found / not found / temporary outcomes and the
 Authentication-Results header on delivered mail."""
 
-import os
-import subprocess
-
-from rampart_e2e import RampartCase, TOP, main
-
-DNS_T = os.path.join(TOP, "t", "dns")
+from rampart_e2e import DnsCase, main
 
 
-def start_server(kind, rundir):
-    """Start NSD or the fault server under rundir; return its port."""
-    if kind == "nsd":
-        cmd = ["bash", os.path.join(DNS_T, "start-nsd.sh"), rundir]
-    else:
-        cmd = ["bash", "-c", '. "$0"/servers.sh && start_testns "$1" testns "$0"/../data/testns/checks.data',
-               DNS_T, rundir]
-    return int(subprocess.check_output(cmd, text=True).split()[-1])
-
-
-def stop_servers(rundir):
-    subprocess.call(["bash", os.path.join(DNS_T, "stop-servers.sh"), rundir])
-
-
-class DnsChecks(RampartCase):
+class DnsChecks(DnsCase):
     SETTINGS = [
         ("policy", "trusted_networks", "::1/128"),
-        ("dns", "nameservers", "127.0.0.1"),
-        ("dns", "timeout", "300ms"),
-        ("dns", "attempts", "1"),
-        ("dns", "stage_budget", "2s"),
         ("client", "fcrdns", "reject"),
         ("helo", "unknown", "reject"),
         ("helo", "forged", "reject"),
@@ -39,21 +16,7 @@ class DnsChecks(RampartCase):
         ("envelope", "recipient_unknown_domain", "reject"),
         ("dnsbl", "zones", "bl.rampart.test=127.0.0.[2..4], wl.rampart.test*-5"),
         ("rhsbl", "zones", "rhsbl.rampart.test"),
-    ]
-
-    @classmethod
-    def extra_setup(cls):
-        cls.rundir = os.path.join(cls.dir, "dns")
-        os.makedirs(cls.rundir)
-        cls.nsport = start_server("nsd", cls.rundir)
-
-    @classmethod
-    def settings(cls):
-        return cls.SETTINGS + [("dns", "port", str(cls.nsport))]
-
-    @classmethod
-    def extra_teardown(cls):
-        stop_servers(cls.rundir)
+    ] + [("spf", r, "off") for r in ("fail", "softfail", "neutral", "none", "permerror", "temperror")]
 
     def rcpt(self, addr, helo, mail, rcpt="<b@mx-a.rampart.test>", name="mail.example.com"):
         c = self.client(addr, name=name, helo=helo)
@@ -110,11 +73,7 @@ class DnsChecks(RampartCase):
 class DnsFaults(DnsChecks):
     """Only ldns-testns answers: SERVFAIL/REFUSED/timeouts are temporary (4xx)."""
 
-    @classmethod
-    def extra_setup(cls):
-        cls.rundir = os.path.join(cls.dir, "dns")
-        os.makedirs(cls.rundir)
-        cls.nsport = start_server("testns", cls.rundir)
+    DNS_SERVER = "testns"
 
     def test_dnsbl(self):
         # a DNSBL that errors counts as not listed; the PTR SERVFAIL is temporary
@@ -128,17 +87,25 @@ class DnsFaults(DnsChecks):
 
     def test_unknown_names(self):
         self.reload([("client", "fcrdns", "off")])
-        r = self.rcpt("203.0.113.16", "helo-timeout.fault.test", "<a@aaaa-only.fault.test>")
-        self.assertEqual(r.line, "450 4.7.1 <helo-timeout.fault.test>: Helo command rejected: Host not found")
-        r = self.rcpt("203.0.113.16", "[203.0.113.16]", "<a@mx-servfail.fault.test>")
-        self.assertEqual(r.line, "450 4.1.8 <a@mx-servfail.fault.test>: Sender address rejected: Domain not found")
-        self.reload([("client", "fcrdns", "reject")])
+        try:
+            r = self.rcpt("203.0.113.16", "helo-timeout.fault.test", "<a@aaaa-only.fault.test>")
+            self.assertEqual(r.line, "450 4.7.1 <helo-timeout.fault.test>: Helo command rejected: Host not found")
+            r = self.rcpt("203.0.113.16", "[203.0.113.16]", "<a@mx-servfail.fault.test>")
+            self.assertEqual(r.line, "450 4.1.8 <a@mx-servfail.fault.test>: Sender address rejected: Domain not found")
+        finally:
+            self.reload([("client", "fcrdns", "reject")])
 
     def test_forged_and_rhsbl(self):
         pass
 
     def test_accepted_mail_has_iprev(self):
         self.reload([("client", "fcrdns", "tag")])
+        try:
+            self.tagged_temperror()
+        finally:
+            self.reload([("client", "fcrdns", "reject")])
+
+    def tagged_temperror(self):
         c = self.client("203.0.113.10", helo="[203.0.113.10]")
         self.assertEqual(c.mail("<a@aaaa-only.fault.test>").code, 250)
         self.assertEqual(c.rcpt("<b@aaaa-only.fault.test>").code, 250)
@@ -148,7 +115,6 @@ class DnsFaults(DnsChecks):
         self.assertEqual(msg.message.get_all("Authentication-Results"),
                          ["mx.rampart.test; iprev=temperror policy.iprev=203.0.113.10"])
         self.assertEqual(msg.message.get_all("X-Rampart"), ["mx.rampart.test; client_fcrdns=temperror"])
-        self.reload([("client", "fcrdns", "reject")])
 
 
 if __name__ == "__main__":
