@@ -93,7 +93,7 @@ elif git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
 else
 	cp -a "$SRC/." "$W/src/rampart/"
 fi
-apt-get install -y dpkg-dev >/dev/null 2>&1
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dpkg-dev lintian systemd >/dev/null 2>&1
 check "build dependencies installed" apt-get build-dep -y "$W/src/rampart"
 (cd "$W/src/rampart" && dpkg-buildpackage -us -uc -b) >"$W/build.log" 2>&1 ||
 	{ tail -30 "$W/build.log"; die "dpkg-buildpackage -us -uc -b"; }
