@@ -18,6 +18,14 @@ class Spf(DnsCase):
         ("spf", "header", "both"),
     ]
 
+    @classmethod
+    def settings(cls):
+        import os
+        path = os.path.join(cls.dir, "access")
+        with open(path, "w") as f:
+            f.write("sender @redirect.spf.rampart.test SKIP spf\n")
+        return super().settings() + [("policy", "access_file", path)]
+
     def rcpt(self, addr, helo, mail, rcpt="<b@example.net>"):
         c = self.client(addr, helo=helo)
         r = c.mail(mail)
@@ -85,6 +93,12 @@ class Spf(DnsCase):
                          ["mx.rampart.test; spf=softfail smtp.mailfrom=softfail.spf.rampart.test"])
         self.assertTrue(m.get_all("Received-SPF")[0].startswith("softfail ("))
 
+    def test_access_skip_spf(self):
+        # redirect= leads to a -all record: refused unless the access file SKIPs spf
+        m = self.deliver("192.0.2.1", "fc.rampart.test", "<a@redirect.spf.rampart.test>", "spf skipped")
+        self.assertIsNone(m.get_all("Received-SPF"))
+        self.assertIsNone(m.get_all("Authentication-Results"))
+
     def test_permerror_and_cve_record(self):
         r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@syntax.spf.rampart.test>")
         self.assertEqual(r.line, "550 5.7.24 Message rejected due to: SPF permerror. " +
@@ -140,6 +154,7 @@ class SpfDomainGreylist(Spf):
     # the Spf tests are not repeated here
     test_pass_headers = test_fail_and_exp = test_helo_fail_is_final = None
     test_null_sender_and_ipv6 = test_tagged_results = test_permerror_and_cve_record = None
+    test_access_skip_spf = None
 
 
 if __name__ == "__main__":

@@ -54,15 +54,24 @@ T.logged("450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.2
 T.not_logged("check=dnsbl")
 mt.disconnect(c)
 
--- an answer outside the filter is not a listing (no PTR either: fcrdns)
+-- weights add up: bl (1) + wl (-5) = -4 is below the threshold, and at or
+-- below allow_threshold (-1) the rDNS checks are skipped (no PTR here)
+T.mark()
+c = T.connect("unknown", "192.0.2.45")
+T.reply(c, SMFIR_CONTINUE, "listed on bl and wl: score -4, allowed")
+T.logged("unknown[192.0.2.45]: dnsbl score -4")
+T.not_logged("reject")
+mt.disconnect(c)
+-- an answer outside the filter is not a listing: wl only, -5, allowed
 T.mark()
 c = T.connect("unknown", "192.0.2.49")
-T.logged("check=client_fcrdns")
+T.reply(c, SMFIR_CONTINUE, "filtered bl answer, wl listing: allowed")
+T.logged("unknown[192.0.2.49]: dnsbl score -5")
 T.not_logged("check=dnsbl")
 mt.disconnect(c)
 
--- allow list with a negative weight: listed on wl only, score -5, passes
--- CONNECT: forward-confirmed IPv4 and IPv6, several A records
+-- CONNECT: forward-confirmed IPv4 and IPv6, several A records (192.0.2.1 and
+-- 2001:db8::1 answer 127.0.10.1 on wl, outside its filter: score 0)
 local function good_client(ip, name, what)
 	T.mark()
 	local conn = T.connect("unknown", ip)
