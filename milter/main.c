@@ -238,6 +238,7 @@ int main(int argc, char **argv)
 	}
 	rc = smfi_main();
 	log_msg(RP_LOG_NOTICE, "rampart stopping");
+	log_dns_cache_stats(&shared);
 	if (pidfile)
 		unlink(pidfile);
 	if (sockfile)

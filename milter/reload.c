@@ -15,6 +15,7 @@
 
 #include <libmilter/mfapi.h>
 
+#include "dns_cache.h"
 #include "greylist.h"
 #include "greylist_db.h"
 #include "log.h"
@@ -42,6 +43,17 @@ void engine_install(struct rp_engine *e)
 	eng_now = e;
 	pthread_mutex_unlock(&eng_lock);
 	engine_unref(old);
+}
+
+void log_dns_cache_stats(const struct rp_shared *shared)
+{
+	struct rp_dns_cache_stats st;
+	if (!shared || !shared->dns_cache)
+		return;
+	dns_cache_stats(shared->dns_cache, &st);
+	log_msg(RP_LOG_INFO, "dns cache: %llu entries, %llu hits, %llu misses, %llu evictions",
+		(unsigned long long)st.entries, (unsigned long long)st.hits,
+		(unsigned long long)st.misses, (unsigned long long)st.evictions);
 }
 
 static void reload_once(void)
@@ -77,6 +89,7 @@ static void reload_once(void)
 	}
 	engine_install(eng);
 	log_msg(RP_LOG_NOTICE, "configuration reloaded from %s", cfg_path);
+	log_dns_cache_stats(shared_state);
 }
 
 static void *reload_thread(void *arg)

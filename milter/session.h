@@ -35,6 +35,9 @@ void engine_install(struct rp_engine *e);
  * be blocked in the calling thread). The path and shared state are kept. */
 int reload_start(const char *config_path, const struct rp_shared *shared);
 
+/* reload.c: log the DNS cache's counters (at reload and at stop). */
+void log_dns_cache_stats(const struct rp_shared *shared);
+
 /* callbacks.c */
 extern struct smfiDesc rampart_milter;
 

@@ -146,6 +146,15 @@ T.logged("556 5.1.10 <b@nullmx.rampart.test>: Recipient address rejected: Domain
 T.rcpt(c, "<postmaster>", SMFIR_CONTINUE, "bare postmaster")
 mt.disconnect(c)
 
+-- SIGUSR1 logs the shared cache's counters (the same names were asked again
+-- and again above, so there were hits)
+T.reload(T.read_conf())
+T.logged("configuration reloaded from")
+local stats = string.match(T.since(), "dns cache: (%d+) entries, (%d+) hits, (%d+) misses")
+T.ok(stats ~= nil, "cache counters logged at reload")
+local _, hits = string.match(T.since(), "dns cache: (%d+) entries, (%d+) hits")
+T.ok(tonumber(hits or "0") > 0, "cache hits counted: " .. tostring(hits))
+
 -- the verified client name is an RHSBL target too
 T.mark()
 c = T.connect("forged.rampart.test", "192.0.2.1")
