@@ -98,16 +98,129 @@ static int daemonise(void)
 	return 0;
 }
 
+/*
+ * Open the socket as root, become a daemon, write the pidfile, drop
+ * privileges, open the shared state, then run libmilter until it stops.
+ * Returns the exit status; what it made is released on every way out
+ * (what smfi_main's callbacks may still use after it returns is left to
+ * the process exit).
+ */
+static int serve(struct rp_config *cfg, const char *path, bool foreground)
+{
+	static struct rp_shared shared;
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	bool drop = false, running = false;
+	const char *sockpath;
+	char *pidfile = NULL, *sockfile = NULL, err[256];
+	struct rp_engine *eng;
+	int status = 2;
+
+	if (uid == 0 && cfg->milter.user && cfg->milter.user[0]) {
+		struct passwd *pw = getpwnam(cfg->milter.user);
+		if (!pw) {
+			log_msg(RP_LOG_ERR, "%s: [milter] user = %s: no such user", path, cfg->milter.user);
+			goto out;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+		if (cfg->milter.group && cfg->milter.group[0]) {
+			struct group *gr = getgrnam(cfg->milter.group);
+			if (!gr) {
+				log_msg(RP_LOG_ERR, "%s: [milter] group = %s: no such group", path,
+					cfg->milter.group);
+				goto out;
+			}
+			gid = gr->gr_gid;
+		}
+		drop = true;
+	}
+
+	umask(007);
+	if (smfi_setconn(cfg->milter.socket) != MI_SUCCESS ||
+	    smfi_settimeout((int)cfg->milter.timeout) != MI_SUCCESS ||
+	    smfi_register(rampart_milter) != MI_SUCCESS) {
+		log_msg(RP_LOG_ERR, "cannot set up the milter socket %s", cfg->milter.socket);
+		goto out;
+	}
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		log_msg(RP_LOG_ERR, "cannot open the milter socket %s (in use, or no permission?)",
+			cfg->milter.socket);
+		goto out;
+	}
+	sockpath = socket_path(cfg->milter.socket);
+	if (sockpath) {
+		sockfile = xstrdup(sockpath);
+		if (drop && chown(sockpath, uid, gid) != 0)
+			log_msg(RP_LOG_WARNING, "cannot chown %s: %s", sockpath, strerror(errno));
+	}
+	if (!foreground && daemonise() != 0) {
+		log_msg(RP_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
+		goto out;
+	}
+	if (cfg->milter.pidfile && cfg->milter.pidfile[0]) {
+		if (write_pidfile(cfg->milter.pidfile, uid, gid) != 0) {
+			log_msg(RP_LOG_ERR, "cannot write pidfile %s: %s", cfg->milter.pidfile,
+				strerror(errno));
+			goto out;
+		}
+		pidfile = xstrdup(cfg->milter.pidfile);
+	}
+	if (drop && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) {
+		log_msg(RP_LOG_ERR, "cannot drop privileges to %s: %s", cfg->milter.user, strerror(errno));
+		goto out;
+	}
+
+	/* Shared state, opened as the unprivileged user so that files are its own. */
+	shared.dns_cache = dns_cache_new(cfg->dns.cache_size, cfg->dns.cache_max_ttl);
+	if (cfg->greylist.mode != RP_GREY_OFF) {
+		struct greydb_options go = { .create = true };
+		struct grey_params gp;
+		shared.greydb = greydb_open(cfg->greylist.database, &go, err, sizeof err);
+		if (!shared.greydb) {
+			log_msg(RP_LOG_ERR, "%s: [greylist] database: %s", path, err);
+			goto out;
+		}
+		greylist_params_from_config(cfg, &gp);
+		if (greydb_sweeper_start(shared.greydb, &gp, 3600) != 0)
+			log_msg(RP_LOG_WARNING, "greylist: cannot start the sweeper thread");
+	}
+	eng = engine_new(cfg, &shared, err, sizeof err);
+	if (!eng) {
+		log_msg(RP_LOG_ERR, "%s: %s", path, err);
+		goto out;
+	}
+	engine_install(eng);
+	if (reload_start(path, &shared) != 0) {
+		log_msg(RP_LOG_ERR, "cannot start the reload thread");
+		goto out;
+	}
+	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
+	running = true;
+	status = smfi_main() == MI_SUCCESS ? 0 : 2;
+	log_msg(RP_LOG_NOTICE, "rampart stopping");
+	log_dns_cache_stats(&shared);
+out:
+	if (pidfile)
+		unlink(pidfile);
+	if (sockfile)
+		unlink(sockfile);
+	free(pidfile);
+	free(sockfile);
+	if (!running) {
+		engine_install(NULL);
+		greydb_free(shared.greydb);
+		dns_cache_free(shared.dns_cache);
+	}
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = RP_DEFAULT_CONFIG;
 	bool foreground = false, test = false, dump = false;
 	struct rp_errlist errs = { 0 };
 	struct rp_config *cfg;
-	const char *sockpath;
-	uid_t uid = geteuid();
-	gid_t gid = getegid();
-	bool drop = false;
 	sigset_t sigs;
 	int opt, rc;
 
@@ -154,96 +267,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	log_open(foreground ? RP_LOG_STDERR : cfg->log.target, cfg->log.facility, cfg->log.level);
-
-	if (uid == 0 && cfg->milter.user && cfg->milter.user[0]) {
-		struct passwd *pw = getpwnam(cfg->milter.user);
-		if (!pw) {
-			log_msg(RP_LOG_ERR, "%s: [milter] user = %s: no such user", path, cfg->milter.user);
-			return 2;
-		}
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-		if (cfg->milter.group && cfg->milter.group[0]) {
-			struct group *gr = getgrnam(cfg->milter.group);
-			if (!gr) {
-				log_msg(RP_LOG_ERR, "%s: [milter] group = %s: no such group", path,
-					cfg->milter.group);
-				return 2;
-			}
-			gid = gr->gr_gid;
-		}
-		drop = true;
-	}
-
-	umask(007);
-	if (smfi_setconn(cfg->milter.socket) != MI_SUCCESS ||
-	    smfi_settimeout((int)cfg->milter.timeout) != MI_SUCCESS ||
-	    smfi_register(rampart_milter) != MI_SUCCESS) {
-		log_msg(RP_LOG_ERR, "cannot set up the milter socket %s", cfg->milter.socket);
-		return 2;
-	}
-	if (smfi_opensocket(true) != MI_SUCCESS) {
-		log_msg(RP_LOG_ERR, "cannot open the milter socket %s (in use, or no permission?)",
-			cfg->milter.socket);
-		return 2;
-	}
-	sockpath = socket_path(cfg->milter.socket);
-	if (sockpath && drop && chown(sockpath, uid, gid) != 0)
-		log_msg(RP_LOG_WARNING, "cannot chown %s: %s", sockpath, strerror(errno));
-
-	if (!foreground && daemonise() != 0) {
-		log_msg(RP_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
-		return 2;
-	}
-	if (cfg->milter.pidfile && cfg->milter.pidfile[0] &&
-	    write_pidfile(cfg->milter.pidfile, uid, gid) != 0) {
-		log_msg(RP_LOG_ERR, "cannot write pidfile %s: %s", cfg->milter.pidfile, strerror(errno));
-		return 2;
-	}
-	if (drop && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) {
-		log_msg(RP_LOG_ERR, "cannot drop privileges to %s: %s", cfg->milter.user, strerror(errno));
-		return 2;
-	}
-
-	/* From here on reload.c owns the snapshot; keep what is needed at exit. */
-	char *pidfile = cfg->milter.pidfile && cfg->milter.pidfile[0] ? xstrdup(cfg->milter.pidfile) : NULL;
-	char *sockfile = sockpath ? xstrdup(sockpath) : NULL;
-	static struct rp_shared shared;
-	char err[256];
-	struct rp_engine *eng;
-	shared.dns_cache = dns_cache_new(cfg->dns.cache_size, cfg->dns.cache_max_ttl);
-	if (cfg->greylist.mode != RP_GREY_OFF) {
-		struct greydb_options go = { .create = true };
-		struct grey_params gp;
-		shared.greydb = greydb_open(cfg->greylist.database, &go, err, sizeof err);
-		if (!shared.greydb) {
-			log_msg(RP_LOG_ERR, "%s: [greylist] database: %s", path, err);
-			return 2;
-		}
-		greylist_params_from_config(cfg, &gp);
-		if (greydb_sweeper_start(shared.greydb, &gp, 3600) != 0)
-			log_msg(RP_LOG_WARNING, "greylist: cannot start the sweeper thread");
-	}
-	eng = engine_new(cfg, &shared, err, sizeof err);
-	if (!eng) {
-		log_msg(RP_LOG_ERR, "%s: %s", path, err);
-		return 2;
-	}
-	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
+	rc = serve(cfg, path, foreground);
 	config_unref(cfg);
-	engine_install(eng);
-	if (reload_start(path, &shared) != 0) {
-		log_msg(RP_LOG_ERR, "cannot start the reload thread");
-		return 2;
-	}
-	rc = smfi_main();
-	log_msg(RP_LOG_NOTICE, "rampart stopping");
-	log_dns_cache_stats(&shared);
-	if (pidfile)
-		unlink(pidfile);
-	if (sockfile)
-		unlink(sockfile);
-	free(pidfile);
-	free(sockfile);
-	return rc == MI_SUCCESS ? 0 : 2;
+	return rc;
 }
