@@ -17,3 +17,4 @@ add_test(NAME bench/smtp_short
 set_tests_properties(bench/smtp_short PROPERTIES
   LABELS bench RUN_SERIAL TRUE TIMEOUT 300 SKIP_RETURN_CODE 77
   ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
+include(${CMAKE_CURRENT_LIST_DIR}/greylist_postfix.cmake)
