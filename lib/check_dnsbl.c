@@ -4,8 +4,8 @@
  * semantics A.6 and B.
  *
  * dnsbl: every zone is asked at CONNECT together with the rDNS queries.
- * Each site whose filter matches an answer adds its weight once; answers in
- * 127.255.255.0/24 are the list's way of saying "query refused" or "too
+ * Each site whose filter matches an answer adds its weight once (scoring in
+ * dnsbl_site.c); answers in 127.255.255.0/24 are the list's way of saying "query refused" or "too
  * many queries" and are logged, never counted; a lookup error counts as not
  * listed and is logged (as Postfix does). The client is refused when the
  * score reaches [dnsbl] threshold, marked suspicious for greylisting at
@@ -14,6 +14,7 @@
  * fetched in a second round only then, is appended (printable, bounded).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -84,42 +85,40 @@ enum rp_result check_dnsbl(struct rp_eval *ev, struct rp_reply *out)
 {
 	struct rp_conn *c = ev->c;
 	const struct rp_config *cfg = c->cfg;
-	int score = 0, best = -1;
+	const struct rp_dns_answer **answers;
+	int score, best;
 	char reason[TXT_REASON_MAX + 1];
 
 	if (!c->has_addr || !cfg->dnsbl.n)
 		return RP_RES_NONE;
+	answers = xcalloc(cfg->dnsbl.n, sizeof *answers);
 	for (size_t i = 0; i < cfg->dnsbl.n; i++) {
 		const struct rp_dnsbl_site *s = &cfg->dnsbl.sites[i];
 		const struct rp_dns_result *r = eval_result(ev, RP_CHK_DNSBL, i);
-		bool hit = false;
 
 		if (!r)
 			continue;
-		if (r->ans->outcome == RP_DNS_TEMP || r->ans->outcome == RP_DNS_MALFORMED) {
+		answers[i] = r->ans;
+		switch (dnsbl_site_classify(s, r->ans)) {
+		case RP_DNSBL_LOOKUP_ERROR:
 			log_msg(RP_LOG_WARNING, "dnsbl: lookup error for %s (zone %s): %s; not counted",
 				r->name, s->zone, r->ans->detail ? r->ans->detail : "error");
-			continue;
+			break;
+		case RP_DNSBL_LIST_ERROR:
+			for (size_t k = 0; k < r->ans->n; k++)
+				if (dnsbl_error_answer(&r->ans->rr[k].addr)) {
+					log_msg(RP_LOG_WARNING, "dnsbl: zone %s answered 127.255.255.%u for %s: "
+						"query refused or limit exceeded, not a listing",
+						s->zone, r->ans->rr[k].addr.a[3], c->client_addr);
+					break;
+				}
+			break;
+		default:
+			break;
 		}
-		for (size_t k = 0; r->ans->outcome == RP_DNS_FOUND && k < r->ans->n; k++) {
-			const struct rp_netaddr *a = &r->ans->rr[k].addr;
-			if (a->family != AF_INET)
-				continue;
-			if (dnsbl_error_answer(a)) {
-				log_msg(RP_LOG_WARNING, "dnsbl: zone %s answered 127.255.255.%u for %s: "
-					"query refused or limit exceeded, not a listing",
-					s->zone, a->a[3], c->client_addr);
-				continue;
-			}
-			if (dnsbl_site_match(s, a->a))
-				hit = true;
-		}
-		if (!hit)
-			continue;
-		score += s->weight;
-		if (s->weight > 0 && (best < 0 || s->weight > cfg->dnsbl.sites[best].weight))
-			best = (int)i;
 	}
+	score = dnsbl_score(cfg->dnsbl.sites, answers, cfg->dnsbl.n, &best);
+	free(answers);
 	c->dnsbl_score = score;
 	if (score)
 		log_msg(RP_LOG_INFO, "%s[%s]: dnsbl score %d", c->client_name, c->client_addr, score);

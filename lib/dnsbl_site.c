@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
+#include "dns.h"
 #include "hostname.h"
 #include "util.h"
 
@@ -257,4 +259,38 @@ void dnsbl_site_format(const struct rp_dnsbl_site *s, char *buf, size_t size)
 		snprintf(w, sizeof w, "*%d", s->weight);
 		append(buf, size, &pos, w);
 	}
+}
+
+enum rp_dnsbl_answer dnsbl_site_classify(const struct rp_dnsbl_site *s, const struct rp_dns_answer *a)
+{
+	bool list_error = false;
+
+	if (!a || a->outcome == RP_DNS_TEMP || a->outcome == RP_DNS_MALFORMED)
+		return RP_DNSBL_LOOKUP_ERROR;
+	for (size_t k = 0; a->outcome == RP_DNS_FOUND && k < a->n; k++) {
+		const struct rp_netaddr *ad = &a->rr[k].addr;
+		if (ad->family != AF_INET)
+			continue;
+		if (ad->a[0] == 127 && ad->a[1] == 255 && ad->a[2] == 255)
+			list_error = true;
+		else if (dnsbl_site_match(s, ad->a))
+			return RP_DNSBL_LISTED;
+	}
+	return list_error ? RP_DNSBL_LIST_ERROR : RP_DNSBL_NOT_LISTED;
+}
+
+int dnsbl_score(const struct rp_dnsbl_site *sites, const struct rp_dns_answer *const *answers,
+	size_t n, int *best)
+{
+	int score = 0;
+
+	*best = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!answers[i] || dnsbl_site_classify(&sites[i], answers[i]) != RP_DNSBL_LISTED)
+			continue;
+		score += sites[i].weight;
+		if (sites[i].weight > 0 && (*best < 0 || sites[i].weight > sites[*best].weight))
+			*best = (int)i;
+	}
+	return score;
 }

@@ -2,7 +2,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "dns.h"
 #include "dnsbl_site.h"
+#include "netaddr.h"
 #include "test.h"
 
 static const struct {
@@ -86,6 +88,100 @@ static const struct {
 	{ "bl.example=[0..255].[0..255].[0..255].255", { 200, 9, 7, 254 }, false },
 };
 
+/* --- classification and postscreen weight sums ----------------------- */
+
+/* An A answer from a list of dotted quads ("" = NXDOMAIN, "T" = temporary). */
+static struct rp_dns_answer *answer(const char *spec)
+{
+	struct rp_dns_answer *a;
+	char buf[128], *save = NULL;
+
+	if (strcmp(spec, "T") == 0)
+		return dns_answer_new(RP_DNS_TEMP, 2, "SERVFAIL", 0);
+	if (!spec[0])
+		return dns_answer_new(RP_DNS_NOTFOUND, 3, "NXDOMAIN", 60);
+	a = dns_answer_new(RP_DNS_FOUND, 0, "NOERROR", 60);
+	snprintf(buf, sizeof buf, "%s", spec);
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		struct rp_netaddr n;
+		if (netaddr_parse(t, &n) == 0)
+			dns_answer_add_addr(a, &n);
+	}
+	return a;
+}
+
+static const struct {
+	const char *spec, *ans;
+	enum rp_dnsbl_answer want;
+} classify[] = {
+	{ "bl.example", "127.0.0.2", RP_DNSBL_LISTED },
+	{ "bl.example", "", RP_DNSBL_NOT_LISTED },
+	{ "bl.example", "T", RP_DNSBL_LOOKUP_ERROR },
+	{ "bl.example", "127.255.255.254", RP_DNSBL_LIST_ERROR },
+	{ "bl.example", "127.255.255.255 127.0.0.2", RP_DNSBL_LISTED },
+	{ "bl.example=127.0.0.[2..4]", "127.0.0.9", RP_DNSBL_NOT_LISTED },
+	{ "bl.example=127.0.0.[2..4]", "127.0.0.9 127.0.0.4", RP_DNSBL_LISTED },
+	{ "bl.example=127.255.255.254", "127.255.255.254", RP_DNSBL_LIST_ERROR },
+	{ "bl.example", "2001:db8::1", RP_DNSBL_NOT_LISTED },
+};
+
+/* Sites and, per site, its answer; the expected score and best site. */
+static const struct {
+	const char *name;
+	const char *sites[4];
+	const char *answers[4];
+	int score, best;
+} scores[] = {
+	{ "one listing", { "a.example" }, { "127.0.0.2" }, 1, 0 },
+	{ "not listed", { "a.example" }, { "" }, 0, -1 },
+	{ "weights add", { "a.example*2", "b.example*3" }, { "127.0.0.2", "127.0.0.2" }, 5, 1 },
+	{ "allow list subtracts", { "bl.example", "wl.example*-5" }, { "127.0.0.2", "127.0.10.1" }, -4, 0 },
+	{ "allow list alone", { "wl.example*-5" }, { "127.0.10.1" }, -5, -1 },
+	{ "several answers count once", { "a.example*2" }, { "127.0.0.2 127.0.0.3 127.0.0.4" }, 2, 0 },
+	{ "same zone, two filters", { "z.example=127.0.0.2*1", "z.example=127.0.0.3*4" },
+	  { "127.0.0.2 127.0.0.3", "127.0.0.2 127.0.0.3" }, 5, 1 },
+	{ "filter misses", { "z.example=127.0.0.2*1", "z.example=127.0.0.3*4" },
+	  { "127.0.0.3", "127.0.0.3" }, 4, 1 },
+	{ "errors do not count", { "a.example", "b.example*2", "c.example*3" },
+	  { "T", "127.255.255.254", "127.0.0.2" }, 3, 2 },
+	{ "largest weight named, first of equals", { "a.example*2", "b.example*2", "c.example" },
+	  { "127.0.0.2", "127.0.0.2", "127.0.0.2" }, 5, 0 },
+	{ "site not asked", { "a.example", "b.example" }, { NULL, "127.0.0.2" }, 1, 1 },
+};
+
+static void test_scoring(void)
+{
+	char err[256];
+
+	for (size_t i = 0; i < sizeof classify / sizeof classify[0]; i++) {
+		struct rp_dnsbl_site s;
+		struct rp_dns_answer *a = answer(classify[i].ans);
+		T_EQ_INT(dnsbl_site_parse(classify[i].spec, &s, err, sizeof err), 0, classify[i].spec);
+		T_EQ_INT(dnsbl_site_classify(&s, a), classify[i].want, classify[i].ans);
+		dns_answer_unref(a);
+		dnsbl_site_free(&s);
+	}
+	for (size_t i = 0; i < sizeof scores / sizeof scores[0]; i++) {
+		struct rp_dnsbl_site sites[4];
+		const struct rp_dns_answer *ans[4] = { 0 };
+		size_t n = 0;
+		int best = 99, score;
+
+		for (; n < 4 && scores[i].sites[n]; n++) {
+			T_EQ_INT(dnsbl_site_parse(scores[i].sites[n], &sites[n], err, sizeof err), 0,
+				scores[i].sites[n]);
+			ans[n] = scores[i].answers[n] ? answer(scores[i].answers[n]) : NULL;
+		}
+		score = dnsbl_score(sites, ans, n, &best);
+		T_EQ_INT(score, scores[i].score, scores[i].name);
+		T_EQ_INT(best, scores[i].best, scores[i].name);
+		for (size_t k = 0; k < n; k++) {
+			dns_answer_unref(ans[k]);
+			dnsbl_site_free(&sites[k]);
+		}
+	}
+}
+
 int main(void)
 {
 	char err[256], buf[512];
@@ -141,5 +237,6 @@ int main(void)
 	}
 
 	dnsbl_site_free(NULL);
+	test_scoring();
 	return t_done();
 }
