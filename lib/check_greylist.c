@@ -18,6 +18,17 @@
 #include "greylist_db.h"
 #include "log.h"
 
+/* The deferral, built only when the triplet is deferred (not per RCPT). */
+static enum rp_result greylist_reply(const struct rp_eval *ev, struct rp_reply *out,
+	enum rp_result res)
+{
+	char a[RP_REPLY_ARG_MAX + 1];
+	reply_arg(a, sizeof a, ev->rcpt, RP_REPLY_ARG_MAX);
+	reply_set(out, RP_CHK_GREYLIST, 451, "4.7.1",
+		"<%s>: Recipient address rejected: Greylisting in effect, please come back later", a);
+	return res;
+}
+
 enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 {
 	struct rp_conn *c = ev->c;
@@ -27,7 +38,6 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 	struct grey_params p;
 	struct grey_key k;
 	struct grey_verdict v;
-	char a[RP_REPLY_ARG_MAX + 1];
 	const char *qid = m->queue_id[0] ? m->queue_id : "NOQUEUE";
 
 	if (cfg->greylist.mode == RP_GREY_OFF || !c->has_addr || c->dnsbl_allow || !ev->rcpt[0])
@@ -35,12 +45,9 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 	if (cfg->greylist.mode == RP_GREY_SUSPICIOUS && !c->suspicious && !m->suspicious)
 		return RP_RES_NONE;
 
-	reply_arg(a, sizeof a, ev->rcpt, RP_REPLY_ARG_MAX);
-	reply_set(out, RP_CHK_GREYLIST, 451, "4.7.1",
-		"<%s>: Recipient address rejected: Greylisting in effect, please come back later", a);
 	if (!db) {
 		log_msg(RP_LOG_ERR, "%s: greylist: no database open; deferring", qid);
-		return RP_RES_TEMP;
+		return greylist_reply(ev, out, RP_RES_TEMP);
 	}
 	greylist_params_from_config(cfg, &p);
 	if (greylist_key_make(cfg, &c->addr, m->spf_pass_domain[0] ? m->spf_pass_domain : NULL,
@@ -61,10 +68,10 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 		return RP_RES_PASS;
 	case GREY_TEMP:
 		log_msg(RP_LOG_ERR, "%s: greylist: %s; deferring", qid, v.error);
-		return RP_RES_TEMP;
+		return greylist_reply(ev, out, RP_RES_TEMP);
 	default:
 		log_msg(RP_LOG_INFO, "%s: greylist: %s triplet, retry in %lu seconds: client=%s from=<%s> to=<%s>",
 			qid, greylist_result_name(v.result), v.wait, k.client, k.sender, k.rcpt);
-		return RP_RES_FAIL;
+		return greylist_reply(ev, out, RP_RES_FAIL);
 	}
 }

@@ -8,7 +8,6 @@
 # a figure, not a pass/fail test. Needs root and postfix-policyd-spf-python.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-zones=$(cd "$here/../data/zones" && pwd)
 THREADS=${SPF_BENCH_THREADS:-4}
 PER_THREAD=${SPF_BENCH_CHECKS:-50000}
 PY_PER_PROC=${SPF_BENCH_PY_CHECKS:-1000}
@@ -18,55 +17,13 @@ if [ "$(id -u)" != 0 ] || [ ! -x /usr/bin/policyd-spf ]; then
 	echo "spf_bench: needs root and /usr/bin/policyd-spf (postfix-policyd-spf-python); skipped"
 	exit 0
 fi
+. "$here/../dns/servers.sh"
 rundir=$(mktemp -d /tmp/rampart-spfbench.XXXXXX)
-cleanup() {
-	if [ -f "$rundir/nsd.pid" ]; then
-		kill -TERM "$(cat "$rundir/nsd.pid")" 2>/dev/null
-		wait "$(cat "$rundir/nsd.pid")" 2>/dev/null
-	fi
-	rm -rf "$rundir"
-}
+cleanup() { stop_all "$rundir"; rm -rf "$rundir"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-{
-	cat <<CONF
-server:
-	ip-address: $ADDR
-	port: 53
-	server-count: 1
-	username: ""
-	chroot: ""
-	zonesdir: "$zones"
-	database: ""
-	zonelistfile: "$rundir/zone.list"
-	xfrdfile: "$rundir/xfrd.state"
-	xfrdir: "$rundir"
-	pidfile: "$rundir/nsd.pidfile"
-	logfile: "$rundir/nsd.log"
-	verbosity: 1
-	# no response rate limiting: every request comes from one address
-	rrl-ratelimit: 0
-	rrl-whitelist-ratelimit: 0
-remote-control:
-	control-enable: no
-CONF
-	for z in "$zones"/*.zone; do
-		z=$(basename "$z" .zone)
-		printf 'zone:\n\tname: "%s"\n\tzonefile: "%s.zone"\n' "$z" "$z"
-	done
-} >"$rundir/nsd.conf"
-nsd -d -c "$rundir/nsd.conf" >>"$rundir/nsd.log" 2>&1 &
-echo $! >"$rundir/nsd.pid"
-ok=
-for _ in $(seq 1 100); do
-	if dig +time=1 +tries=1 +norecurse -p 53 @$ADDR spf.rampart.test SOA >/dev/null 2>&1; then
-		ok=1
-		break
-	fi
-	sleep 0.1
-done
-[ -n "$ok" ] || { echo "spf_bench: NSD did not start on $ADDR:53" >&2; cat "$rundir/nsd.log" >&2; exit 1; }
+start_nsd "$rundir" $ADDR 53 >/dev/null || { echo "spf_bench: NSD did not start on $ADDR:53" >&2; exit 1; }
 
 out1=$("$1" $ADDR 53 "$THREADS" "$PER_THREAD") || { echo "$out1"; exit 1; }
 echo "$out1"

@@ -1,8 +1,9 @@
 #!/bin/bash
-# run-dns-test.sh PROGRAM: start NSD and ldns-testns on free ports, run
-# PROGRAM NSD_PORT TESTNS_PORT, always stop the servers.
+# run-dns-test.sh TESTNS_DATA PROGRAM [ARGS...]: start NSD (t/data/zones/)
+# and ldns-testns playing TESTNS_DATA on free ports, run
+# PROGRAM NSD_PORT TESTNS_PORT [ARGS...], always stop the servers.
 set -u
-here=$(dirname "$0")
+here=$(cd "$(dirname "$0")" && pwd)
 . "$here/servers.sh"
 rundir=$(mktemp -d /tmp/rampart-dns.XXXXXX)
 cleanup() { stop_all "$rundir"; rm -rf "$rundir"; }
@@ -10,6 +11,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 nsd_port=$(start_nsd "$rundir") || { echo "cannot start nsd" >&2; exit 1; }
-testns_port=$(start_testns "$rundir" faults "$TESTNS_DIR/faults.data") \
-	|| { echo "cannot start ldns-testns" >&2; exit 1; }
-"$1" "$nsd_port" "$testns_port"
+testns_port=$(start_testns "$rundir" testns "$1") || { echo "cannot start ldns-testns" >&2; exit 1; }
+prog=$2
+shift 2
+"$prog" "$nsd_port" "$testns_port" "$@"

@@ -45,17 +45,23 @@ dns_wait_ready() {
 	return 1
 }
 
-# start_nsd RUNDIR: NSD in the foreground (-d), own config, pid, db files.
+# start_nsd RUNDIR [ADDR PORT]: NSD in the foreground (-d), own config, pid,
+# db files. Without ADDR it listens on 127.0.0.1 and ::1 on a free port;
+# with ADDR and PORT on exactly that address and port. Response rate
+# limiting is off: every test query comes from one address.
 start_nsd() {
-	local rundir=$1 port i
+	local rundir=$1 addr=${2:-} fixed=${3:-} port i
 	mkdir -p "$rundir/nsd"
 	for i in 1 2 3; do
-		port=$(dns_free_port)
+		port=${fixed:-$(dns_free_port)}
 		{
+			echo "server:"
+			if [ -n "$addr" ]; then
+				printf '\tip-address: %s\n' "$addr"
+			else
+				printf '\tip-address: 127.0.0.1\n\tip-address: ::1\n'
+			fi
 			cat <<CONF
-server:
-	ip-address: 127.0.0.1
-	ip-address: ::1
 	port: $port
 	server-count: 1
 	username: ""
@@ -70,6 +76,8 @@ server:
 	verbosity: 1
 	hide-version: yes
 	refuse-any: yes
+	rrl-ratelimit: 0
+	rrl-whitelist-ratelimit: 0
 remote-control:
 	control-enable: no
 CONF
@@ -81,12 +89,13 @@ CONF
 		nsd-checkconf "$rundir/nsd/nsd.conf" || return 1
 		nsd -d -c "$rundir/nsd/nsd.conf" >>"$rundir/nsd/nsd.log" 2>&1 &
 		echo $! >"$rundir/nsd.pid"
-		if dns_wait_ready "$port" rampart.test SOA; then
+		if dns_wait_ready "$port" rampart.test SOA "${addr:-127.0.0.1}"; then
 			echo "$port" >"$rundir/nsd.port"
 			echo "$port"
 			return 0
 		fi
 		stop_server "$rundir" nsd
+		[ -z "$fixed" ] || break
 	done
 	cat "$rundir/nsd/nsd.log" >&2
 	return 1

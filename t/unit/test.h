@@ -2,13 +2,16 @@
  * test.h - the unit tests' tiny harness. A test program calls T_CHECK /
  * T_EQ_STR / T_EQ_INT any number of times and ends with
  * "return t_done();", which prints "N passed, N failed" and returns the
- * exit status ctest reads. Failures print the file, line and both values.
+ * exit status ctest reads. t_errlist_has/_dump help with loader errors. Failures print the file, line and both values.
  */
 #ifndef RAMPART_TEST_H
 #define RAMPART_TEST_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util.h"
 
 static int t_pass, t_fail;
 
@@ -31,6 +34,22 @@ static int t_pass, t_fail;
 		fprintf(stderr, "FAIL %s:%d: %s: got %lld, want %lld\n", __FILE__, \
 			__LINE__, (ctx), t_g, t_w); } \
 } while (0)
+
+/* Does any message of an error list contain want? */
+static inline bool t_errlist_has(const struct rp_errlist *e, const char *want)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strstr(e->msg[i], want))
+			return true;
+	return false;
+}
+
+/* Print an error list under a failure. */
+static inline void t_errlist_dump(const struct rp_errlist *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		fprintf(stderr, "    | %s\n", e->msg[i]);
+}
 
 static inline int t_done(void)
 {

@@ -8,20 +8,6 @@
 
 #define DIR "data/access/"
 
-static bool has_msg(const struct rp_errlist *e, const char *want)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (strstr(e->msg[i], want))
-			return true;
-	return false;
-}
-
-static void dump_errs(const struct rp_errlist *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		fprintf(stderr, "  %s\n", e->msg[i]);
-}
-
 /* kind: 'c' client (s = address, s2 = name), 'h' helo, 's' sender, 'r' recipient */
 static const struct {
 	char kind;
@@ -133,7 +119,7 @@ int main(void)
 	a = access_load(DIR "good.access", &errs);
 	T_CHECK(a != NULL, "good.access loads");
 	T_EQ_INT(errs.n, 0, "good.access: no errors");
-	dump_errs(&errs);
+	t_errlist_dump(&errs);
 	for (size_t i = 0; a && i < sizeof cases / sizeof cases[0]; i++) {
 		snprintf(ctx, sizeof ctx, "case %zu %c %s %s", i, cases[i].kind,
 			cases[i].s ? cases[i].s : "(null)", cases[i].s2 ? cases[i].s2 : "(null)");
@@ -172,7 +158,7 @@ int main(void)
 	errlist_clear(&errs);
 	a = access_load(DIR "crlf.access", &errs);
 	T_CHECK(a != NULL, "crlf.access loads");
-	dump_errs(&errs);
+	t_errlist_dump(&errs);
 	access_match_helo(a, "x.example", &res);
 	T_EQ_INT(res.act, RP_ACC_REJECT, "crlf helo");
 	T_EQ_STR(res.text, "crlf text", "crlf text has no CR");
@@ -196,9 +182,9 @@ int main(void)
 	T_CHECK(a == NULL, "bad.access refused");
 	T_EQ_INT(errs.n, sizeof bad_msgs / sizeof bad_msgs[0], "bad.access: one message per bad line");
 	for (size_t i = 0; i < sizeof bad_msgs / sizeof bad_msgs[0]; i++)
-		T_CHECK(has_msg(&errs, bad_msgs[i].msg), "missing \"%s\"", bad_msgs[i].msg);
+		T_CHECK(t_errlist_has(&errs, bad_msgs[i].msg), "missing \"%s\"", bad_msgs[i].msg);
 	if (t_fail)
-		dump_errs(&errs);
+		t_errlist_dump(&errs);
 
 	const struct { const char *file, *msg; } single[] = {
 		{ DIR "ctrl.access", DIR "ctrl.access:1: REJECT text contains control characters: expected printable ASCII text" },

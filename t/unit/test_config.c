@@ -13,20 +13,6 @@
 
 #define D "data/config/"
 
-static bool has_msg(const struct rp_errlist *e, const char *want)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (strstr(e->msg[i], want))
-			return true;
-	return false;
-}
-
-static void dump_errs(const struct rp_errlist *e)
-{
-	for (size_t i = 0; i < e->n; i++)
-		fprintf(stderr, "    | %s\n", e->msg[i]);
-}
-
 static void test_durations(void)
 {
 	static const struct { const char *s; int rc; unsigned long long ms; } v[] = {
@@ -155,9 +141,9 @@ static void test_bad_files(void)
 		struct rp_config *c = config_load(path, &errs);
 		T_CHECK(c == NULL, "%s must be refused", path);
 		T_EQ_INT(errs.n, 1, path);
-		T_CHECK(has_msg(&errs, bad[i].msg), "%s: want \"%s\"", path, bad[i].msg);
-		if (errs.n != 1 || !has_msg(&errs, bad[i].msg))
-			dump_errs(&errs);
+		T_CHECK(t_errlist_has(&errs, bad[i].msg), "%s: want \"%s\"", path, bad[i].msg);
+		if (errs.n != 1 || !t_errlist_has(&errs, bad[i].msg))
+			t_errlist_dump(&errs);
 		for (size_t j = 0; j < errs.n; j++) {
 			T_CHECK(strchr(errs.msg[j], '\n') == NULL, "%s: one line", path);
 			for (const char *p = errs.msg[j]; *p; p++)
@@ -186,7 +172,7 @@ static void test_multi(void)
 	T_CHECK(c == NULL, "multi.conf refused");
 	T_EQ_INT(errs.n, sizeof want / sizeof want[0], "multi.conf: every problem reported");
 	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		T_CHECK(has_msg(&errs, want[i]), "multi.conf: want \"%s\"", want[i]);
+		T_CHECK(t_errlist_has(&errs, want[i]), "multi.conf: want \"%s\"", want[i]);
 		/* reported in line order */
 		if (i < errs.n)
 			T_CHECK(strncmp(errs.msg[i], want[i], strlen(want[i])) == 0,
@@ -216,7 +202,7 @@ static struct rp_config *load_ok(const char *path)
 	struct rp_config *c = config_load(path, &errs);
 	T_CHECK(c != NULL, "%s loads", path);
 	T_EQ_INT(errs.n, 0, path);
-	dump_errs(&errs);
+	t_errlist_dump(&errs);
 	errlist_clear(&errs);
 	return c;
 }
@@ -565,8 +551,8 @@ static void test_access_file(void)
 	struct rp_config *c = config_load(path, &errs);
 	T_CHECK(c == NULL, "bad access file refuses the config");
 	T_EQ_INT(errs.n, 17, "config error + 16 access errors");
-	T_CHECK(has_msg(&errs, ":4: [dns] port = \"70000\": expected a whole number from 1 to 65535"), "config error");
-	T_CHECK(has_msg(&errs, "/data/access/bad.access:2: \"server\": unknown kind"), "access error");
+	T_CHECK(t_errlist_has(&errs, ":4: [dns] port = \"70000\": expected a whole number from 1 to 65535"), "config error");
+	T_CHECK(t_errlist_has(&errs, "/data/access/bad.access:2: \"server\": unknown kind"), "access error");
 	errlist_clear(&errs);
 
 	f = fopen(path, "w");
@@ -586,7 +572,7 @@ static void test_access_file(void)
 	fclose(f);
 	c = config_load(path, &errs);
 	T_CHECK(c == NULL, "missing access file refuses the config");
-	T_CHECK(errs.n == 1 && has_msg(&errs, "none.access: cannot open the access file"), "missing access message");
+	T_CHECK(errs.n == 1 && t_errlist_has(&errs, "none.access: cannot open the access file"), "missing access message");
 	errlist_clear(&errs);
 	unlink(path);
 }
@@ -618,7 +604,7 @@ static void test_access_example(void)
 	T_CHECK(enabled >= 15, "access.example has examples (%d)", enabled);
 	a = access_load(path, &errs);
 	T_CHECK(a != NULL, "access.example with every example enabled loads");
-	dump_errs(&errs);
+	t_errlist_dump(&errs);
 	if (a) {
 		struct rp_access_result res;
 		access_match_helo(a, "x.bad-helo.example", &res);
