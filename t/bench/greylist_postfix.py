@@ -19,28 +19,40 @@ settings; they differ only in the greylisting hook:
                  (run as its Debian user postgrey, Debian's default
                  whitelists and auto-whitelisting, as shipped).
     C  none      neither: the cost of Postfix and of the load generator.
+    D  null      smtpd_milters = t/bench/nullmilter -D fresh.example, a
+                 libmilter program that decides nothing: it defers RCPTs
+                 to the fresh triplets' domain with rampart's reply and
+                 answers "continue" to everything else. Postfix does the
+                 same work as behind rampart; what remains is the milter
+                 protocol's cost on both sides of the socket. D / B is the
+                 most any milter could show through this Postfix on this
+                 machine; A / D is how much of that rampart keeps.
 
 Common to all three: no DATA ever, the error and junk-command limits raised
 so that long sessions of RSETs and 4xx replies are not cut off, mail
 discarded (never reached).
 
 Triplets. CLIENTS client subnets 10.H.L.0/24 (both rampart and postgrey key
-IPv4 clients by /24); each has PASSED sender/recipient pairs that are
-passed before measuring, through the same Postfix path: every triplet is
-sent once (the reply must be 4xx), then, after the 1 s delay, once more (the
-reply must be 250). Local parts are letters only, since both normalise
-numbers in the sender's local part to '#'. Fresh triplets use a sender never
-used before (unique per decision, per round and per hook).
+IPv4 clients by /24); each has PASSED groups of one sender and RCPTS
+recipients whose triplets are passed before measuring, through the same
+Postfix path: every triplet is sent once (the reply must be 4xx), then,
+after the 1 s delay, once more (the reply must be 250). Local parts are
+letters only, since both normalise numbers in the sender's local part to
+'#'. A fresh triplet has a recipient never used before (unique per
+decision, per round and per hook).
 
 Load. PROCS client processes, SESSIONS SMTP sessions in all (threads). A
 session connects, sends XCLIENT ADDR=10.H.L.n NAME=mta-H-L.senders.example,
-EHLO, then PER_SESSION transactions, each MAIL FROM / RCPT TO / RSET sent in
-one write (PIPELINING) and their three replies read; then QUIT and a new
-session from the next client subnet. The transactions alternate between a
-passed triplet of the session's client (expected 250) and a fresh one
-(expected 451 from rampart, 450 from postgrey's DEFER_IF_PERMIT; 250 in C),
-so the mix is 50/50 (--fresh sets another share). Every RCPT reply is a
-decision; the MAIL and RSET replies must be 250.
+EHLO, then PER_SESSION transactions, each MAIL FROM (a passed group's
+sender), RCPTS x RCPT TO and RSET sent in one write (PIPELINING) and their
+replies read; then QUIT and a new session from the next client subnet. The
+RCPTs alternate between the group's passed recipients (expected 250) and
+fresh ones (expected 451 from rampart and D, 450 from postgrey's DEFER_IF_PERMIT;
+250 in C), so the mix is 50/50 (--fresh sets another share). Every RCPT
+reply is a decision; the MAIL and RSET replies must be 250. --rcpts 1 (the
+default) is one decision per transaction; more recipients per transaction
+spread Postfix's per-transaction work (MAIL, RSET, the queue file) over more
+decisions, as mail to several local users does.
 
 Measuring. Sessions start a second before the window opens; decisions whose
 reply arrives inside [start, start + DURATION) are counted; rate = count /
@@ -69,7 +81,7 @@ share.
 Usage (as root):
     t/bench/greylist_postfix.py [--build DIR] [--duration S] [--rounds R]
         [--warmup S] [--sessions N] [--procs P] [--per-session T]
-        [--clients C] [--passed M] [--fresh F] [--keep]
+        [--rcpts K] [--clients C] [--passed M] [--fresh F] [--keep]
 Exit status: 0 when every reply was the expected one, 1 otherwise, 77 when
 it cannot run here (not root, no postgrey, rampart not built). Nothing
 timed is asserted.
@@ -90,14 +102,20 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from harness import (Postfix, SMTPClient, build_dir, free_port,  # noqa: E402
-                     rampart_binary, start_rampart, stop_process, wait_port,
-                     write_rampart_config)
+                     rampart_binary, start_milter, start_rampart, stop_process,
+                     wait_port, write_rampart_config)
 
 POSTGREY = "/usr/sbin/postgrey"
 POSTGREY_USER = "postgrey"
 DELAY = 1                     # greylisting delay of both, seconds
-EXPECT_FRESH = {"rampart": 451, "postgrey": 450, "none": 250}
-LABEL = {"rampart": "A rampart", "postgrey": "B postgrey", "none": "C none"}
+EXPECT_FRESH = {"rampart": 451, "postgrey": 450, "none": 250, "null": 451}
+LABEL = {"rampart": "A rampart", "postgrey": "B postgrey", "none": "C none",
+         "null": "D nullmilter"}
+HOOKS = ("rampart", "postgrey", "none", "null")
+
+
+def nullmilter_binary():
+    return os.path.join(build_dir(), "t", "bench", "nullmilter")
 
 # Same for all three instances: long sessions of RSETs and 4xx replies must
 # not hit Postfix's error and junk-command limits (their effect would differ
@@ -129,13 +147,23 @@ def client_name(ci):
     return "mta-%d-%d.senders.example" % (ci >> 8, ci & 255)
 
 
-def passed_triplet(m):
-    """(sender, recipient) of the m-th passed pair (of any client)."""
-    return "p%s@passed.example" % letters(m), "r%s@dest.example" % letters(m)
+def passed_sender(m):
+    """Sender of the m-th passed group (of any client)."""
+    return "p%s@passed.example" % letters(m)
 
 
-def fresh_triplet(uid, n):
-    return "f%s@fresh.example" % letters(uid), "u%s@dest.example" % letters(n % 50)
+def passed_rcpt(m, i):
+    """i-th recipient of the m-th passed group: (client, passed_sender(m),
+    passed_rcpt(m, i)) is a passed triplet."""
+    return "r%sx%s@dest.example" % (letters(m), letters(i))
+
+
+FRESH_DOMAIN = "fresh.example"
+
+
+def fresh_rcpt(uid):
+    """A recipient never used before: with any sender, a fresh triplet."""
+    return "u%s@%s" % (letters(uid), FRESH_DOMAIN)
 
 
 # --- one session --------------------------------------------------------------
@@ -189,13 +217,15 @@ def open_session(port, ci, k, tally):
     return c
 
 
-def transaction(c, sender, rcpt):
-    """MAIL, RCPT, RSET in one write; the three reply codes and RCPT's line."""
-    c.send_raw("MAIL FROM:<%s>\r\nRCPT TO:<%s>\r\nRSET\r\n" % (sender, rcpt))
+def transaction(c, sender, rcpts):
+    """MAIL, the RCPTs and RSET in one write; MAIL's reply code, the RCPT
+    replies (code, line) in order, RSET's reply code."""
+    c.send_raw("MAIL FROM:<%s>\r\n%sRSET\r\n" % (
+        sender, "".join("RCPT TO:<%s>\r\n" % r for r in rcpts)))
     m = c.read_reply()
-    r = c.read_reply()
+    rs = [c.read_reply() for _ in rcpts]
     s = c.read_reply()
-    return m.code, r.code, s.code, r.line
+    return m.code, [(r.code, r.line) for r in rs], s.code
 
 
 def close_session(c):
@@ -221,34 +251,39 @@ def load_thread(a, g, tally):
             time.sleep(0.1)
             continue
         try:
-            for _ in range(a["per_session"]):
+            for x in range(a["per_session"]):
                 if time.monotonic() >= a["end"]:
                     break
-                # Bresenham-style share: fresh on the transactions where
-                # floor((n + 1) * f) steps up.
-                fresh = int((n + 1) * a["fresh"]) > int(n * a["fresh"])
-                if fresh:
-                    uid = ((a["seq"] * 4096 + g) << 28) + n
-                    sender, rcpt = fresh_triplet(uid, n)
-                    expect = expect_fresh
-                else:
-                    m = ci * a["passed"] + (n // 2) % a["passed"]
-                    sender, rcpt = passed_triplet(m)
-                    expect = 250
-                n += 1
-                tally.fresh_sent += fresh
-                mc, rc, sc, line = transaction(c, sender, rcpt)
-                t = time.monotonic()
-                if mc != 250 or sc != 250 or rc != expect:
-                    tally.bad("MAIL %d RCPT %r RSET %d (expected %d)" % (mc, line, sc, expect))
-                    if mc == 0 or rc == 0 or sc == 0 or rc == 421:
-                        break
-                if a["start"] <= t < a["end"]:
-                    tally.decisions += 1
+                m = ci * a["passed"] + (k + x) % a["passed"]
+                rcpts, kinds = [], []
+                for i in range(a["rcpts"]):
+                    # Bresenham-style share: fresh on the RCPTs where
+                    # floor((n + 1) * f) steps up.
+                    fresh = int((n + 1) * a["fresh"]) > int(n * a["fresh"])
                     if fresh:
-                        tally.fresh += 1
+                        rcpts.append(fresh_rcpt(((a["seq"] * 4096 + g) << 32) + n))
                     else:
-                        tally.passed += 1
+                        rcpts.append(passed_rcpt(m, i))
+                    kinds.append(fresh)
+                    n += 1
+                tally.fresh_sent += sum(kinds)
+                mc, rs, sc = transaction(c, passed_sender(m), rcpts)
+                t = time.monotonic()
+                stop = mc == 0 or sc == 0
+                for fresh, (rc, line) in zip(kinds, rs):
+                    expect = expect_fresh if fresh else 250
+                    if mc != 250 or sc != 250 or rc != expect:
+                        tally.bad("MAIL %d RCPT %r RSET %d (expected %d)" % (
+                            mc, line, sc, expect))
+                        stop = stop or rc in (0, 421)
+                    if a["start"] <= t < a["end"]:
+                        tally.decisions += 1
+                        if fresh:
+                            tally.fresh += 1
+                        else:
+                            tally.passed += 1
+                if stop:
+                    break
         except OSError as e:
             tally.bad("session: %s" % e)
         close_session(c)
@@ -275,7 +310,7 @@ def run_load(port, hook, seq, duration, args, cpu_probe):
     now = time.monotonic()
     a = {"port": port, "hook": hook, "seq": seq, "sessions": args.sessions,
          "clients": args.clients, "passed": args.passed, "fresh": args.fresh,
-         "per_session": args.per_session,
+         "per_session": args.per_session, "rcpts": args.rcpts,
          "start": now + 1.0, "end": now + 1.0 + duration}
     queue = multiprocessing.Queue()
     procs = []
@@ -358,11 +393,13 @@ def prepare(port, hook, args):
                 continue
             try:
                 for j in range(args.passed):
-                    sender, rcpt = passed_triplet(ci * args.passed + j)
-                    mc, rc, sc, line = transaction(c, sender, rcpt)
-                    if mc != 250 or sc != 250 or rc != expect:
-                        tally.bad("prepare: MAIL %d RCPT %r RSET %d (expected %d)" % (
-                            mc, line, sc, expect))
+                    m = ci * args.passed + j
+                    mc, rs, sc = transaction(c, passed_sender(m), [
+                        passed_rcpt(m, i) for i in range(args.rcpts)])
+                    for rc, line in rs:
+                        if mc != 250 or sc != 250 or rc != expect:
+                            tally.bad("prepare: MAIL %d RCPT %r RSET %d (expected %d)" % (
+                                mc, line, sc, expect))
             except OSError as e:
                 tally.bad("prepare: %s" % e)
             close_session(c)
@@ -385,7 +422,7 @@ def prepare(port, hook, args):
     for t in tallies:
         total.add(t)
     print("prepare %-10s %d triplets passed in %.1f s, %d unexpected replies%s" % (
-        LABEL[hook], args.clients * args.passed, time.monotonic() - t0,
+        LABEL[hook], args.clients * args.passed * args.rcpts, time.monotonic() - t0,
         total.unexpected, "".join("\n    " + s for s in total.samples)), flush=True)
     return total.unexpected
 
@@ -445,7 +482,9 @@ def main():
     ap.add_argument("--procs", type=int, default=2, help="client processes")
     ap.add_argument("--per-session", type=int, default=100, help="transactions per SMTP session")
     ap.add_argument("--clients", type=int, default=256, help="client /24 subnets")
-    ap.add_argument("--passed", type=int, default=8, help="passed triplets per client subnet")
+    ap.add_argument("--rcpts", type=int, default=1, help="RCPTs (decisions) per transaction")
+    ap.add_argument("--passed", type=int, default=8,
+                    help="passed groups (a sender and --rcpts recipients) per client subnet")
     ap.add_argument("--fresh", type=float, default=0.5, help="share of fresh triplets (0..1)")
     ap.add_argument("--keep", action="store_true", help="keep the temp dirs")
     args = ap.parse_args()
@@ -453,7 +492,8 @@ def main():
         os.environ["RAMPART_BUILD_DIR"] = os.path.abspath(args.build)
     if not (0.0 <= args.fresh <= 1.0) or args.sessions < 1 or args.procs < 1 \
             or args.clients < 1 or args.clients > 65536 or args.passed < 1 \
-            or args.duration <= 0 or args.rounds < 1 or args.per_session < 1:
+            or args.duration <= 0 or args.rounds < 1 or args.per_session < 1 \
+            or not 1 <= args.rcpts <= 1000:
         ap.error("bad option value")
     args.procs = min(args.procs, args.sessions)
 
@@ -463,9 +503,10 @@ def main():
     if not os.access(POSTGREY, os.X_OK):
         print("greylist_postfix: %s not installed (apt-get install postgrey)" % POSTGREY)
         return 77
-    if not os.access(rampart_binary(), os.X_OK):
-        print("greylist_postfix: %s not built" % rampart_binary())
-        return 77
+    for prog in (rampart_binary(), nullmilter_binary()):
+        if not os.access(prog, os.X_OK):
+            print("greylist_postfix: %s not built" % prog)
+            return 77
 
     tmp = tempfile.mkdtemp(prefix="rampart-greybench-")
     os.chmod(tmp, 0o755)
@@ -488,20 +529,26 @@ def main():
             smtpd_maxproc=maxproc, sink=False, keep=keep)
         instances["none"] = Postfix(milter=None, overrides=COMMON_OVERRIDES,
                                     smtpd_maxproc=maxproc, sink=False, keep=keep)
+        null_spec = "inet:%d@127.0.0.1" % free_port()
+        procs["null"] = start_milter([nullmilter_binary(), "-p", null_spec, "-D", FRESH_DOMAIN],
+                                     null_spec,
+                                     stderr_path=os.path.join(tmp, "nullmilter.log"))
+        instances["null"] = Postfix(milter=null_spec, overrides=COMMON_OVERRIDES,
+                                    smtpd_maxproc=maxproc, sink=False, keep=keep)
 
         print("greylist_postfix: %d sessions in %d client processes, %d transactions "
-              "per session, %d client subnets x %d passed triplets, %.0f%% fresh, "
-              "%.0f s rounds x %d, %d CPUs" % (
-                  args.sessions, args.procs, args.per_session, args.clients,
-                  args.passed, 100 * args.fresh, args.duration, args.rounds,
+              "per session, %d RCPT(s) per transaction, %d client subnets x %d passed "
+              "triplets, %.0f%% fresh, %.0f s rounds x %d, %d CPUs" % (
+                  args.sessions, args.procs, args.per_session, args.rcpts, args.clients,
+                  args.passed * args.rcpts, 100 * args.fresh, args.duration, args.rounds,
                   os.cpu_count() or 0), flush=True)
         for hook in ("rampart", "postgrey"):
             bad += prepare(instances[hook].smtp_port, hook, args)
 
         seq = 0
         sent = {"rampart": 0, "postgrey": 0}   # fresh triplets sent (incl. warm-up)
-        rates = {"rampart": [], "postgrey": [], "none": []}
-        cpus = {"rampart": [], "postgrey": [], "none": []}
+        rates = {h: [] for h in HOOKS}
+        cpus = {h: [] for h in HOOKS}
 
         def probe_for(hook):
             hook_pid = procs[hook].pid if hook in procs else None
@@ -534,7 +581,7 @@ def main():
                   "%d sessions, %d unexpected)\n"
                   "%20s CPU us per decision: hook %.0f, Postfix %.0f, client %.0f; "
                   "machine busy %.0f%% of %d CPUs%s" % (
-                      "round %d" % ((seq - 4) // 3 + 1) if measured else "warm-up",
+                      "round %d" % ((seq - len(HOOKS) - 1) // len(HOOKS) + 1) if measured else "warm-up",
                       LABEL[hook], rate, n, duration, t.passed, t.fresh,
                       t.sessions, t.unexpected, "",
                       per_k(cpu["hook"], n), per_k(cpu["postfix"], n),
@@ -546,12 +593,12 @@ def main():
                 bad += 1
 
         if args.warmup > 0:
-            for hook in ("none", "rampart", "postgrey"):
+            for hook in ("none", "null", "rampart", "postgrey"):
                 one(hook, args.warmup, False)
         else:
-            seq = 3
+            seq = len(HOOKS)
         for _ in range(args.rounds):
-            for hook in ("rampart", "postgrey", "none"):
+            for hook in HOOKS:
                 one(hook, args.duration, True)
 
         med = {h: statistics.median(v) for h, v in rates.items()}
@@ -563,21 +610,27 @@ def main():
         st = rampart_stats(conf)
         pg_db = os.path.join(pg_dbdir, "postgrey.db")
         pg_size = os.path.getsize(pg_db) if os.path.exists(pg_db) else 0
-        pg_trip = args.clients * args.passed + sent["postgrey"]
+        pg_trip = args.clients * args.passed * args.rcpts + sent["postgrey"]
 
         print("\n=== greylist decisions through one Postfix set-up: medians of %d "
-              "round(s) of %.0f s, %d sessions, %.0f%% fresh triplets ===" % (
-                  args.rounds, args.duration, args.sessions, 100 * args.fresh))
-        print("  %-10s %12s %14s %14s %14s" % ("", "decisions/s", "hook CPU us",
+              "round(s) of %.0f s, %d sessions, %d RCPT(s) per transaction, %.0f%% fresh "
+              "triplets ===" % (args.rounds, args.duration, args.sessions, args.rcpts,
+                                100 * args.fresh))
+        print("  %-12s %12s %14s %14s %14s" % ("", "decisions/s", "hook CPU us",
                                                "Postfix us", "client us"))
-        for hook in ("rampart", "postgrey", "none"):
-            print("  %-10s %12.1f %14.0f %14.0f %14.0f   rounds: %s" % (
+        for hook in HOOKS:
+            print("  %-12s %12.1f %14.0f %14.0f %14.0f   rounds: %s" % (
                 LABEL[hook], med[hook], med_cpu(hook, "hook"), med_cpu(hook, "postfix"),
                 med_cpu(hook, "client"), ", ".join("%.1f" % r for r in rates[hook])))
         ratio = med["rampart"] / med["postgrey"] if med["postgrey"] else float("inf")
         print("  rampart / postgrey, decisions/s through Postfix: %.2f (target >= 5)" % ratio)
-        print("  rampart / none: %.2f   postgrey / none: %.2f" % (
-            med["rampart"] / med["none"], med["postgrey"] / med["none"]))
+        print("  rampart / none: %.2f   postgrey / none: %.2f   nullmilter / none: %.2f" % (
+            med["rampart"] / med["none"], med["postgrey"] / med["none"],
+            med["null"] / med["none"]))
+        if med["postgrey"] and med["null"]:
+            print("  ceiling for any milter, nullmilter / postgrey: %.2f; rampart / "
+                  "nullmilter: %.2f" % (med["null"] / med["postgrey"],
+                                        med["rampart"] / med["null"]))
         hr, hp = med_cpu("rampart", "hook"), med_cpu("postgrey", "hook")
         if hr > 0 and hp > 0:
             print("  decisions per CPU-second of the hook process alone: rampart %.0f, "
@@ -599,7 +652,7 @@ def main():
         if pg_size and pg_trip:
             print("  postgrey DB: %d triplets sent, postgrey.db %.1f MiB = %.1f MiB per "
                   "million triplets" % (pg_trip, pg_size / 2**20, pg_size / 2**20 * 1e6 / pg_trip))
-        expected_rampart = args.clients * args.passed + sent["rampart"]
+        expected_rampart = args.clients * args.passed * args.rcpts + sent["rampart"]
         if trip != expected_rampart:
             print("  rampart DB holds %d triplets, expected %d" % (trip, expected_rampart))
             bad += 1

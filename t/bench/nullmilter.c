@@ -3,18 +3,24 @@
  * protocol steps, actions and macro lists that rampart asks Postfix for, keeps
  * a small per-connection struct with smfi_setpriv, and answers CONTINUE to
  * every event. The benchmark uses it as the "milter protocol cost only"
- * baseline; the end-to-end harness uses it to test itself.
+ * baseline; the end-to-end harness uses it to test itself. With -D it is an
+ * oracle for the greylisting benchmark: it defers RCPTs to one domain with
+ * rampart's greylisting reply, so Postfix does the same work as behind
+ * rampart (a deferred RCPT opens no queue file) while nothing is decided.
  *
  * Threads: libmilter's worker pool calls the callbacks; one connection's
  * callbacks may run on different threads but never at the same time, so the
  * per-connection struct needs no lock. The optional trace file (-l) is shared
  * and written under a mutex.
  *
- * Usage: nullmilter -p SOCKET [-l TRACEFILE] [-T SECONDS]
+ * Usage: nullmilter -p SOCKET [-l TRACEFILE] [-T SECONDS] [-D DOMAIN]
  *   SOCKET as for smfi_setconn: unix:/path, inet:PORT@127.0.0.1, inet6:...
  *   -l     append one line per callback (stage, arguments, macros) to
  *          TRACEFILE; off by default, and never used by the benchmark
  *   -T     libmilter I/O timeout (smfi_settimeout), default libmilter's own
+ *   -D     answer RCPT TO:<...@DOMAIN> (exact, case-insensitive) with
+ *          451 4.7.1 "<ADDR>: Recipient address rejected: Greylisting in
+ *          effect, please come back later", as rampart does
  * Exit status: 0 after a clean stop (SIGTERM/SIGHUP), 1 on a usage error,
  * 2 when the socket cannot be opened.
  */
@@ -23,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +41,7 @@ struct null_conn {
 };
 
 static FILE *trace_fp;
+static const char *defer_domain; /* -D */
 static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Copy s into out (size outsz), replacing every byte that is not printable
@@ -153,12 +161,37 @@ static sfsistat null_envfrom(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+/* -D: defer "<local@DOMAIN>" with rampart's greylisting reply. The address
+ * goes into the reply only when it is plain (no '%', no control bytes). */
+static sfsistat null_defer(SMFICTX *ctx, const char *rcpt)
+{
+	char text[600];
+	const char *at = strrchr(rcpt, '@');
+	size_t dl = strlen(defer_domain), n = strlen(rcpt);
+
+	if (at == NULL || n < 3 || rcpt[0] != '<' || rcpt[n - 1] != '>' ||
+	    (size_t)(rcpt + n - 1 - (at + 1)) != dl || strncasecmp(at + 1, defer_domain, dl) != 0)
+		return SMFIS_CONTINUE;
+	for (const char *p = rcpt; *p; p++)
+		if (*p == '%' || (unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e)
+			return SMFIS_TEMPFAIL;
+	if (n > 500)
+		return SMFIS_TEMPFAIL;
+	snprintf(text, sizeof text, "%s: Recipient address rejected: Greylisting in effect, "
+		"please come back later", rcpt);
+	if (smfi_setreply(ctx, "451", "4.7.1", text) != MI_SUCCESS)
+		return SMFIS_TEMPFAIL;
+	return SMFIS_TEMPFAIL;
+}
+
 static sfsistat null_envrcpt(SMFICTX *ctx, char **argv)
 {
 	static const char *const macros[] = { "i", "{rcpt_addr}", NULL };
 
 	null_conn_get(ctx);
 	null_trace(ctx, "envrcpt", argv != NULL ? argv[0] : NULL, macros);
+	if (defer_domain != NULL && argv != NULL && argv[0] != NULL)
+		return null_defer(ctx, argv[0]);
 	return SMFIS_CONTINUE;
 }
 
@@ -197,7 +230,7 @@ static struct smfiDesc null_desc = {
 
 static void null_usage(void)
 {
-	fprintf(stderr, "usage: nullmilter -p SOCKET [-l TRACEFILE] [-T SECONDS]\n");
+	fprintf(stderr, "usage: nullmilter -p SOCKET [-l TRACEFILE] [-T SECONDS] [-D DOMAIN]\n");
 	exit(1);
 }
 
@@ -206,11 +239,12 @@ int main(int argc, char **argv)
 	const char *sock = NULL, *trace = NULL;
 	int ch, timeout = -1;
 
-	while ((ch = getopt(argc, argv, "p:l:T:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:l:T:D:")) != -1) {
 		switch (ch) {
 		case 'p': sock = optarg; break;
 		case 'l': trace = optarg; break;
 		case 'T': timeout = atoi(optarg); break;
+		case 'D': defer_domain = optarg; break;
 		default: null_usage();
 		}
 	}
