@@ -179,8 +179,7 @@ static sfsistat null_defer(SMFICTX *ctx, const char *rcpt)
 		return SMFIS_TEMPFAIL;
 	snprintf(text, sizeof text, "%s: Recipient address rejected: Greylisting in effect, "
 		"please come back later", rcpt);
-	if (smfi_setreply(ctx, "451", "4.7.1", text) != MI_SUCCESS)
-		return SMFIS_TEMPFAIL;
+	(void)smfi_setreply(ctx, "451", "4.7.1", text); /* else Postfix's generic 4xx */
 	return SMFIS_TEMPFAIL;
 }
 
