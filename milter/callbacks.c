@@ -16,9 +16,9 @@
 #include <libmilter/mfapi.h>
 #include <libmilter/mfdef.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 /* Macros asked for at each stage. Postfix empties every stage's list as
  * soon as any is set, so each stage we read from is listed. */

@@ -22,14 +22,14 @@
 
 #include <libmilter/mfapi.h>
 
-#include "config.h"
-#include "dns_cache.h"
-#include "engine.h"
-#include "greylist.h"
-#include "greylist_db.h"
-#include "log.h"
+#include "config/config.h"
+#include "dns/dns_cache.h"
+#include "engine/engine.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
+#include "base/log.h"
 #include "session.h"
-#include "util.h"
+#include "base/util.h"
 
 static void usage(void)
 {

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "config.h"
+#include "base/clock.h"
+#include "config/config.h"
 #include "rampartctl.h"
-#include "util.h"
+#include "base/util.h"
 
 void ctl_error(const char *fmt, ...)
 {

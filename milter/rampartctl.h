@@ -10,7 +10,7 @@
 #ifndef RAMPART_RAMPARTCTL_H
 #define RAMPART_RAMPARTCTL_H
 
-#include "config.h"
+#include "config/config.h"
 
 enum { CTL_OK = 0, CTL_USAGE = 1, CTL_RUNTIME = 2 };
 

@@ -17,13 +17,13 @@
 
 #include <lmdb.h>
 
-#include "address.h"
-#include "clock.h"
-#include "greylist.h"
-#include "greylist_db.h"
-#include "netaddr.h"
+#include "base/address.h"
+#include "base/clock.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
+#include "base/netaddr.h"
 #include "rampartctl.h"
-#include "util.h"
+#include "base/util.h"
 
 #define ID_SHOW 16   /* hex digits printed by list */
 

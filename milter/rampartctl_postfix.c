@@ -24,9 +24,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "rampartctl.h"
-#include "util.h"
+#include "base/util.h"
 
 #define VALUE_MAX 4096          /* longest Postfix value we read or write */
 #define COMMAND_TIMEOUT_S 30    /* milter_connect_timeout, milter_command_timeout */

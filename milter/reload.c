@@ -15,10 +15,10 @@
 
 #include <libmilter/mfapi.h>
 
-#include "dns_cache.h"
-#include "greylist.h"
-#include "greylist_db.h"
-#include "log.h"
+#include "dns/dns_cache.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
+#include "base/log.h"
 #include "session.h"
 
 static pthread_mutex_t eng_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -18,9 +18,9 @@
 #ifndef RAMPART_SESSION_H
 #define RAMPART_SESSION_H
 
-#include "config.h"
-#include "engine.h"
-#include "policy.h"
+#include "config/config.h"
+#include "engine/engine.h"
+#include "policy/policy.h"
 
 struct session {
 	struct rp_conn conn;

@@ -16,10 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "dns.h"
-#include "dns_cache.h"
-#include "util.h"
+#include "base/clock.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
+#include "base/util.h"
 
 #define CACHED_NAMES 1024
 

@@ -14,9 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "greylist.h"
-#include "greylist_db.h"
+#include "base/clock.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
 
 #define NOW 1700000000
 #define CLIENTS 65536

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "dns.h"
-#include "dns_cache.h"
-#include "netaddr.h"
-#include "spf.h"
+#include "base/clock.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
+#include "base/netaddr.h"
+#include "spf/spf.h"
 
 #define D ".spf.rampart.test"
 

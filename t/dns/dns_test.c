@@ -12,12 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "dns.h"
-#include "dns_cache.h"
-#include "netaddr.h"
+#include "base/clock.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
+#include "base/netaddr.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 static unsigned nsd_port, testns_port;
 

@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "config.h"
-#include "greylist.h"
-#include "greylist_db.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
 
 static struct greydb *db;
 static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;

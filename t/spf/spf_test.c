@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "dns.h"
-#include "dns_cache.h"
-#include "netaddr.h"
-#include "spf.h"
+#include "base/clock.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
+#include "base/netaddr.h"
+#include "spf/spf.h"
 #include "test.h"
-#include "util.h"
-#include "verdict.h"
+#include "base/util.h"
+#include "base/verdict.h"
 
 #define RCV "mx.rampart.test"
 

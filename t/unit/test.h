@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util.h"
+#include "base/util.h"
 
 static int t_pass, t_fail;
 

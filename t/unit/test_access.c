@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "access.h"
+#include "tables/access.h"
 #include "test.h"
 
 #define DIR "data/access/"

@@ -2,9 +2,9 @@
  * test_address - path_parse_strict, address_extract, address_non_fqdn,
  * address_domain and address_local, table-driven.
  */
-#include "address.h"
+#include "base/address.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "test.h"
 
 #define D "data/config/"

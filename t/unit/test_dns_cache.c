@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "clock.h"
-#include "dns.h"
-#include "dns_cache.h"
+#include "base/clock.h"
+#include "dns/dns.h"
+#include "dns/dns_cache.h"
 #include "test.h"
 
 static struct rp_dns_answer *addr_answer(const char *ip, uint32_t ttl)

@@ -2,9 +2,9 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "dns.h"
-#include "dnsbl_site.h"
-#include "netaddr.h"
+#include "dns/dns.h"
+#include "dns/dnsbl_site.h"
+#include "base/netaddr.h"
 #include "test.h"
 
 static const struct {

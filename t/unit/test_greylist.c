@@ -7,9 +7,9 @@
 
 #include <lmdb.h>
 
-#include "clock.h"
-#include "greylist.h"
-#include "greylist_db.h"
+#include "base/clock.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
 #include "test.h"
 
 static const struct { const char *in, *want; } senders[] = {

@@ -12,9 +12,9 @@
 
 #include <lmdb.h>
 
-#include "clock.h"
-#include "greylist.h"
-#include "greylist_db.h"
+#include "base/clock.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
 #include "test.h"
 
 static char dir[] = "/tmp/rampart-greydb-XXXXXX";

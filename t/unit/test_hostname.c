@@ -2,9 +2,9 @@
  * test_hostname - hostname_valid, helo_validity, helo_non_fqdn,
  * domain_is_fqdn and the address-literal helpers, table-driven.
  */
-#include "hostname.h"
+#include "base/hostname.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * test_netaddr - parse/format, mask, reverse names, CIDR parse and match,
  * CIDR lists; table-driven.
  */
-#include "netaddr.h"
+#include "base/netaddr.h"
 #include "test.h"
-#include "util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

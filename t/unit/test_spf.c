@@ -5,10 +5,10 @@
  */
 #include <string.h>
 
-#include "spf.h"
+#include "spf/spf.h"
 #include "test.h"
-#include "util.h"
-#include "verdict.h"
+#include "base/util.h"
+#include "base/verdict.h"
 
 static struct rp_spf_outcome outcome(enum rp_spf_result r, enum rp_spf_identity id,
 	const char *domain, const char *ident, const char *from)

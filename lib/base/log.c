@@ -1,0 +1,112 @@
+/* log - see log.h */
+#include "base/log.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "base/util.h"
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum rp_log_target log_target = RP_LOG_STDERR;
+static enum rp_log_level log_level = RP_LOG_INFO;
+static bool log_syslog_open;
+
+static const int level_prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
+static const char *const level_names[] = { "err", "warning", "notice", "info", "debug" };
+
+static const struct { const char *name; int value; } facilities[] = {
+	{ "mail", LOG_MAIL }, { "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 }, { "local2", LOG_LOCAL2 },
+	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+void log_open(enum rp_log_target target, int facility, enum rp_log_level level)
+{
+	pthread_mutex_lock(&log_lock);
+	log_target = target;
+	log_level = level;
+	if (target == RP_LOG_SYSLOG) {
+		if (log_syslog_open)
+			closelog();
+		openlog("rampart", LOG_PID | LOG_NDELAY, facility);
+		log_syslog_open = true;
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+void log_set_level(enum rp_log_level level)
+{
+	pthread_mutex_lock(&log_lock);
+	log_level = level;
+	pthread_mutex_unlock(&log_lock);
+}
+
+bool log_enabled(enum rp_log_level level)
+{
+	return level <= __atomic_load_n(&log_level, __ATOMIC_RELAXED);
+}
+
+void log_msg(enum rp_log_level level, const char *fmt, ...)
+{
+	char raw[2048], line[2048];
+	va_list ap;
+
+	if (!log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	rp_printable(line, sizeof line, raw);
+
+	pthread_mutex_lock(&log_lock);
+	if (log_target == RP_LOG_SYSLOG) {
+		syslog(level_prio[level], "%s", line);
+	} else {
+		struct timespec ts;
+		struct tm tm;
+		char stamp[32];
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld rampart: %s%s\n", stamp, ts.tv_nsec / 1000000,
+			level <= RP_LOG_WARNING ? (level == RP_LOG_ERR ? "error: " : "warning: ") : "",
+			line);
+		fflush(stderr);
+	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+int log_level_from_name(const char *name)
+{
+	for (size_t i = 0; i < RP_ARRAY_LEN(level_names); i++)
+		if (strcasecmp(name, level_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *log_level_name(enum rp_log_level level)
+{
+	return (unsigned)level < RP_ARRAY_LEN(level_names) ? level_names[level] : "?";
+}
+
+int log_facility_from_name(const char *name)
+{
+	for (size_t i = 0; i < RP_ARRAY_LEN(facilities); i++)
+		if (strcasecmp(name, facilities[i].name) == 0)
+			return facilities[i].value;
+	return -1;
+}
+
+const char *log_facility_name(int facility)
+{
+	for (size_t i = 0; i < RP_ARRAY_LEN(facilities); i++)
+		if (facilities[i].value == facility)
+			return facilities[i].name;
+	return "?";
+}

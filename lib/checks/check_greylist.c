@@ -1,0 +1,77 @@
+/*
+ * check_greylist - the greylist check at RCPT (SPEC §8): decides one
+ * triplet per recipient in the shared LMDB store (greylist_db.h) and
+ * answers with postgrey's behaviour in Postfix's words.
+ *
+ * Who is greylisted: [greylist] mode = always, every transaction that got
+ * this far; mode = suspicious, only a connection or message that some check
+ * marked (action greylist, or the DNSBL score at greylist_threshold). Never
+ * a client allow-listed by DNSBL score, nor (handled by the engine before
+ * any check) trusted, authenticated, access OK, SKIP greylist or exempt
+ * recipients. A store error defers (TEMP), it never passes.
+ */
+#include <stdio.h>
+
+#include "checks/check.h"
+#include "base/clock.h"
+#include "greylist/greylist.h"
+#include "greylist/greylist_db.h"
+#include "base/log.h"
+
+/* The deferral, built only when the triplet is deferred (not per RCPT). */
+static enum rp_result greylist_reply(const struct rp_eval *ev, struct rp_reply *out,
+	enum rp_result res)
+{
+	char a[RP_REPLY_ARG_MAX + 1];
+	reply_arg(a, sizeof a, ev->rcpt, RP_REPLY_ARG_MAX);
+	reply_set(out, RP_CHK_GREYLIST, 451, "4.7.1",
+		"<%s>: Recipient address rejected: Greylisting in effect, please come back later", a);
+	return res;
+}
+
+enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
+{
+	struct rp_conn *c = ev->c;
+	struct rp_msg *m = ev->m;
+	const struct rp_config *cfg = c->cfg;
+	struct greydb *db = c->eng->shared ? c->eng->shared->greydb : NULL;
+	struct grey_params p;
+	struct grey_key k;
+	struct grey_verdict v;
+	const char *qid = m->queue_id[0] ? m->queue_id : "NOQUEUE";
+
+	if (cfg->greylist.mode == RP_GREY_OFF || !c->has_addr || c->dnsbl_allow || !ev->rcpt[0])
+		return RP_RES_NONE;
+	if (cfg->greylist.mode == RP_GREY_SUSPICIOUS && !c->suspicious && !m->suspicious)
+		return RP_RES_NONE;
+
+	if (!db) {
+		log_msg(RP_LOG_ERR, "%s: greylist: no database open; deferring", qid);
+		return greylist_reply(ev, out, RP_RES_TEMP);
+	}
+	greylist_params_from_config(cfg, &p);
+	if (greylist_key_make(cfg, &c->addr, m->spf_pass_domain[0] ? m->spf_pass_domain : NULL,
+		    m->sender, ev->rcpt, &k) != 0)
+		return RP_RES_NONE;
+	greydb_decide(db, &p, &k, clock_now(), &v);
+	switch (v.result) {
+	case GREY_PASS_FIRST:
+		if (v.delayed > m->grey_delayed)
+			m->grey_delayed = v.delayed;
+		log_msg(RP_LOG_INFO, "%s: greylist: pass after %lu seconds: client=%s from=<%s> to=<%s>",
+			qid, v.delayed, k.client, k.sender, k.rcpt);
+		return RP_RES_PASS;
+	case GREY_PASSED:
+	case GREY_ALLOWED_CLIENT:
+		log_msg(RP_LOG_DEBUG, "%s: greylist: %s: client=%s from=<%s> to=<%s>", qid,
+			greylist_result_name(v.result), k.client, k.sender, k.rcpt);
+		return RP_RES_PASS;
+	case GREY_TEMP:
+		log_msg(RP_LOG_ERR, "%s: greylist: %s; deferring", qid, v.error);
+		return greylist_reply(ev, out, RP_RES_TEMP);
+	default:
+		log_msg(RP_LOG_INFO, "%s: greylist: %s triplet, retry in %lu seconds: client=%s from=<%s> to=<%s>",
+			qid, greylist_result_name(v.result), v.wait, k.client, k.sender, k.rcpt);
+		return greylist_reply(ev, out, RP_RES_FAIL);
+	}
+}

@@ -1,0 +1,51 @@
+/*
+ * access - the access file of SPEC §4: lines "KIND PATTERN ACTION [TEXT]".
+ *
+ *   KIND     client | helo | sender | recipient
+ *   PATTERN  client: IPv4/IPv6 address or CIDR, hostname, or ".domain"
+ *            suffix of the verified client name;
+ *            helo: hostname or ".domain" suffix (case-insensitive);
+ *            sender/recipient: "user@domain", "user@", "@domain",
+ *            ".domain" (suffix of the domain), all case-insensitive
+ *   ACTION   OK | REJECT [text] | DEFER [text] | SKIP check[,check...]
+ *
+ * '#' starts a comment line; blank lines are ignored. First match per KIND
+ * wins, in file order. Loaded once per config snapshot, immutable after,
+ * so lookups are safe from any thread.
+ */
+#ifndef RAMPART_ACCESS_H
+#define RAMPART_ACCESS_H
+
+#include "base/check_id.h"
+#include "base/netaddr.h"
+#include "base/util.h"
+
+enum rp_access_kind { RP_ACC_CLIENT, RP_ACC_HELO, RP_ACC_SENDER, RP_ACC_RECIPIENT };
+enum rp_access_act { RP_ACC_NONE, RP_ACC_OK, RP_ACC_REJECT, RP_ACC_DEFER, RP_ACC_SKIP };
+
+struct rp_access_result {
+	enum rp_access_act act;  /* RP_ACC_NONE: no line matched */
+	const char *text;        /* REJECT/DEFER text, NULL for the default */
+	rp_checkset skip;        /* SKIP: the checks named */
+	unsigned line;           /* line number of the match, for logs */
+};
+
+struct rp_access;
+
+/* Load and validate; NULL with one message per bad line ("FILE:LINE: ...
+ * expected ...") added to errs. A file with no rules is valid. */
+struct rp_access *access_load(const char *path, struct rp_errlist *errs);
+void access_free(struct rp_access *a);
+
+/* client: addr may be NULL (unknown address); name is the verified client
+ * name or NULL/"unknown". */
+void access_match_client(const struct rp_access *a, const struct rp_netaddr *addr,
+	const char *name, struct rp_access_result *res);
+void access_match_helo(const struct rp_access *a, const char *helo,
+	struct rp_access_result *res);
+/* kind is RP_ACC_SENDER or RP_ACC_RECIPIENT; addr is the extracted address
+ * (no brackets); "" (null sender) matches nothing. */
+void access_match_address(const struct rp_access *a, enum rp_access_kind kind,
+	const char *addr, struct rp_access_result *res);
+
+#endif
