@@ -26,7 +26,7 @@
 #include "dns/dns_cache.h"
 #include "engine/engine.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store.h"
 #include "base/log.h"
 #include "session.h"
 #include "base/util.h"
@@ -174,15 +174,16 @@ static int serve(struct rp_config *cfg, const char *path, bool foreground)
 	/* Shared state, opened as the unprivileged user so that files are its own. */
 	shared.dns_cache = dns_cache_new(cfg->dns.cache_size, cfg->dns.cache_max_ttl);
 	if (cfg->greylist.mode != RP_GREY_OFF) {
-		struct greydb_options go = { .create = true };
+		struct grey_store_options go = { .create = true };
 		struct grey_params gp;
-		shared.greydb = greydb_open(cfg->greylist.database, &go, err, sizeof err);
-		if (!shared.greydb) {
+		shared.greylist = greystore_open(GREY_STORE_DEFAULT, cfg->greylist.database, &go,
+			err, sizeof err);
+		if (!shared.greylist) {
 			log_msg(RP_LOG_ERR, "%s: [greylist] database: %s", path, err);
 			goto out;
 		}
-		greylist_params_from_config(cfg, &gp);
-		if (greydb_sweeper_start(shared.greydb, &gp, 3600) != 0)
+		greylist_params_from_config(&cfg->greylist, &gp);
+		if (greystore_sweeper_start(shared.greylist, &gp, 3600) != 0)
 			log_msg(RP_LOG_WARNING, "greylist: cannot start the sweeper thread");
 	}
 	eng = engine_new(cfg, &shared, err, sizeof err);
@@ -209,7 +210,7 @@ out:
 	free(sockfile);
 	if (!running) {
 		engine_install(NULL);
-		greydb_free(shared.greydb);
+		greystore_close(shared.greylist);
 		dns_cache_free(shared.dns_cache);
 	}
 	return status;

@@ -5,7 +5,6 @@
  * error, 2 runtime failure (database missing or unreadable, not found).
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +12,9 @@
 
 #include "base/clock.h"
 #include "config/config.h"
+#include "ctl_util.h"
 #include "rampartctl.h"
 #include "base/util.h"
-
-void ctl_error(const char *fmt, ...)
-{
-	char line[1024], safe[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	rp_printable(safe, sizeof safe, line);
-	fprintf(stderr, "rampartctl: %s\n", safe);
-}
 
 static void usage(FILE *out)
 {

@@ -15,12 +15,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <lmdb.h>
 
 #include "base/address.h"
 #include "base/clock.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store.h"
 #include "base/netaddr.h"
 #include "rampartctl.h"
 #include "base/util.h"
@@ -38,11 +37,11 @@ void ctl_greylist_usage(FILE *out)
 	      "  CLIENT: an address, a CIDR within one [greylist] netmask, or spf:DOMAIN\n", out);
 }
 
-static struct greydb *open_db(struct ctl *c, bool write)
+static struct grey_store *open_db(struct ctl *c, bool write)
 {
-	struct greydb_options o = { .read_only = !write, .create = false };
-	char err[GREYDB_ERRLEN];
-	struct greydb *db = greydb_open(c->db_path, &o, err, sizeof err);
+	struct grey_store_options o = { .read_only = !write, .create = false };
+	char err[GREY_STORE_ERRLEN];
+	struct grey_store *db = greystore_open(GREY_STORE_DEFAULT, c->db_path, &o, err, sizeof err);
 
 	if (!db)
 		ctl_error("%s", err);
@@ -208,9 +207,9 @@ static int walk_count(const unsigned char *hash, const struct grey_record *r, vo
 	return 0;
 }
 
-static int walk_error(struct greydb *db, int rc)
+static int walk_error(struct grey_store *db, int rc)
 {
-	ctl_error("%s: %s", greydb_path(db), greydb_strerror(rc));
+	ctl_error("%s: %s", greystore_target(db), greystore_strerror(db, rc));
 	return CTL_RUNTIME;
 }
 
@@ -218,7 +217,7 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 {
 	struct walk_arg w = { .c = c };
 	bool trip = true, cli = true;
-	struct greydb *db;
+	struct grey_store *db;
 	int rc;
 
 	if (argc > 1) {
@@ -240,34 +239,34 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 	}
 	if (!(db = open_db(c, false)))
 		return CTL_RUNTIME;
-	rc = trip ? greydb_walk(db, GREYDB_TRIPLETS, walk_print, &w) : 0;
+	rc = trip ? greystore_walk(db, GREY_TAB_TRIPLETS, walk_print, &w) : 0;
 	if (rc == 0 && cli)
-		rc = greydb_walk(db, GREYDB_CLIENTS, walk_print, &w);
+		rc = greystore_walk(db, GREY_TAB_CLIENTS, walk_print, &w);
 	rc = rc ? walk_error(db, rc) : CTL_OK;
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 
 /* Triplet or client entry by ID prefix: 0 found, else an error printed. */
-static int find_id(struct greydb *db, const char *arg, unsigned char *hash,
-	struct grey_record *r, enum greydb_table *tb)
+static int find_id(struct grey_store *db, const char *arg, unsigned char *hash,
+	struct grey_record *r, enum grey_table *tb)
 {
 	unsigned char prefix[GREY_HASH_LEN];
 	size_t n = parse_id(arg, prefix);
 	int rc;
 
-	rc = greydb_find_prefix(db, GREYDB_TRIPLETS, prefix, n, hash, r);
-	*tb = GREYDB_TRIPLETS;
-	if (rc == MDB_NOTFOUND) {
-		rc = greydb_find_prefix(db, GREYDB_CLIENTS, prefix, n, hash, r);
-		*tb = GREYDB_CLIENTS;
+	rc = greystore_find_prefix(db, GREY_TAB_TRIPLETS, prefix, n, hash, r);
+	*tb = GREY_TAB_TRIPLETS;
+	if (rc == GREY_STORE_NOTFOUND) {
+		rc = greystore_find_prefix(db, GREY_TAB_CLIENTS, prefix, n, hash, r);
+		*tb = GREY_TAB_CLIENTS;
 	}
-	if (rc == MDB_NOTFOUND)
+	if (rc == GREY_STORE_NOTFOUND)
 		ctl_error("greylist: no entry with ID %s", arg);
-	else if (rc == GREYDB_AMBIGUOUS)
+	else if (rc == GREY_STORE_AMBIGUOUS)
 		ctl_error("greylist: ID %s is ambiguous; give more digits", arg);
 	else if (rc)
-		ctl_error("%s: %s", greydb_path(db), greydb_strerror(rc));
+		ctl_error("%s: %s", greystore_target(db), greystore_strerror(db, rc));
 	return rc;
 }
 
@@ -281,8 +280,8 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 {
 	unsigned char hash[GREY_HASH_LEN];
 	struct grey_record r;
-	enum greydb_table tb;
-	struct greydb *db;
+	enum grey_table tb;
+	struct grey_store *db;
 	char cp[GREY_CLIENT_MAX];
 	int rc = CTL_OK;
 
@@ -297,7 +296,7 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 			print_entry(c, hash, &r, true);
 		else
 			rc = CTL_RUNTIME;
-		greydb_free(db);
+		greystore_close(db);
 		return rc;
 	}
 	if (parse_client(c, argv[0], cp, sizeof cp) < 0)
@@ -307,14 +306,14 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 	struct walk_arg w = { .c = c, .client = cp };
 	struct grey_key k;
 	greylist_key_from_parts(cp, "", "", &k);
-	int g = greydb_get(db, GREYDB_CLIENTS, k.client_hash, &r);
+	int g = greystore_get(db, GREY_TAB_CLIENTS, k.client_hash, &r);
 	if (g == 0)
 		print_entry(c, k.client_hash, &r, false);
-	else if (g != MDB_NOTFOUND)
+	else if (g != GREY_STORE_NOTFOUND)
 		rc = walk_error(db, g);
-	if (rc == CTL_OK && (g = greydb_walk(db, GREYDB_TRIPLETS, walk_print, &w)) != 0)
+	if (rc == CTL_OK && (g = greystore_walk(db, GREY_TAB_TRIPLETS, walk_print, &w)) != 0)
 		rc = walk_error(db, g);
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 
@@ -323,7 +322,7 @@ static int cmd_allow(struct ctl *c, int argc, char **argv)
 	char cp[GREY_CLIENT_MAX], s[GREY_ADDR_MAX], rc_[GREY_ADDR_MAX];
 	struct grey_record r;
 	struct grey_key k;
-	struct greydb *db;
+	struct grey_store *db;
 	time_t now = clock_now();
 	int rc;
 
@@ -345,7 +344,7 @@ static int cmd_allow(struct ctl *c, int argc, char **argv)
 		return CTL_RUNTIME;
 	if (argc == 1) {
 		greylist_key_from_parts(cp, "", "", &k);
-		rc = greydb_get(db, GREYDB_CLIENTS, k.client_hash, &r);
+		rc = greystore_get(db, GREY_TAB_CLIENTS, k.client_hash, &r);
 		if (rc != 0) {
 			memset(&r, 0, sizeof r);
 			r.first_seen = now;
@@ -354,10 +353,10 @@ static int cmd_allow(struct ctl *c, int argc, char **argv)
 		r.state = GREY_ST_CLIENT;
 		r.flags |= GREY_F_MANUAL;
 		r.last_seen = now;
-		rc = greydb_put(db, GREYDB_CLIENTS, k.client_hash, &r);
+		rc = greystore_put(db, GREY_TAB_CLIENTS, k.client_hash, &r);
 	} else {
 		greylist_key_from_parts(cp, s, rc_, &k);
-		rc = greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r);
+		rc = greystore_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r);
 		if (rc != 0) {
 			memset(&r, 0, sizeof r);
 			r.first_seen = now;
@@ -369,7 +368,7 @@ static int cmd_allow(struct ctl *c, int argc, char **argv)
 			r.pass_time = now;
 		r.state = GREY_ST_PASSED;
 		r.last_seen = now;
-		rc = greydb_put(db, GREYDB_TRIPLETS, k.triplet_hash, &r);
+		rc = greystore_put(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r);
 	}
 	if (rc) {
 		rc = walk_error(db, rc);
@@ -377,7 +376,7 @@ static int cmd_allow(struct ctl *c, int argc, char **argv)
 		print_entry(c, argc == 1 ? k.client_hash : k.triplet_hash, &r, false);
 		rc = CTL_OK;
 	}
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 
@@ -386,9 +385,9 @@ static int cmd_delete(struct ctl *c, int argc, char **argv)
 	char cp[GREY_CLIENT_MAX], s[GREY_ADDR_MAX], rcpt[GREY_ADDR_MAX];
 	unsigned char hash[GREY_HASH_LEN];
 	struct grey_record r;
-	enum greydb_table tb;
+	enum grey_table tb;
 	struct grey_key k;
-	struct greydb *db;
+	struct grey_store *db;
 	int rc;
 
 	if (argc != 1 && argc != 3) {
@@ -402,22 +401,22 @@ static int cmd_delete(struct ctl *c, int argc, char **argv)
 		return CTL_RUNTIME;
 	if (by_id) {
 		if (find_id(db, argv[0], hash, &r, &tb) != 0) {
-			greydb_free(db);
+			greystore_close(db);
 			return CTL_RUNTIME;
 		}
 	} else if (argc == 1) {
 		greylist_key_from_parts(cp, "", "", &k);
 		memcpy(hash, k.client_hash, GREY_HASH_LEN);
-		tb = GREYDB_CLIENTS;
+		tb = GREY_TAB_CLIENTS;
 	} else {
 		greylist_normalize_sender(argv[1], s, sizeof s);
 		greylist_normalize_rcpt(argv[2], rcpt, sizeof rcpt);
 		greylist_key_from_parts(cp, s, rcpt, &k);
 		memcpy(hash, k.triplet_hash, GREY_HASH_LEN);
-		tb = GREYDB_TRIPLETS;
+		tb = GREY_TAB_TRIPLETS;
 	}
-	rc = greydb_delete(db, tb, hash);
-	if (rc == MDB_NOTFOUND) {
+	rc = greystore_delete(db, tb, hash);
+	if (rc == GREY_STORE_NOTFOUND) {
 		ctl_error("greylist delete: no such entry");
 		rc = CTL_RUNTIME;
 	} else if (rc) {
@@ -429,15 +428,15 @@ static int cmd_delete(struct ctl *c, int argc, char **argv)
 		printf("deleted %s\n", id);
 		rc = CTL_OK;
 	}
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 
 static int cmd_purge(struct ctl *c, int argc, char **argv)
 {
-	struct greydb_sweep_stats st = { 0 };
+	struct grey_sweep_stats st = { 0 };
 	struct grey_params p;
-	struct greydb *db;
+	struct grey_store *db;
 	int rc;
 
 	(void)argv;
@@ -447,21 +446,21 @@ static int cmd_purge(struct ctl *c, int argc, char **argv)
 	}
 	if (!(db = open_db(c, true)))
 		return CTL_RUNTIME;
-	greylist_params_from_config(c->cfg, &p);
-	rc = greydb_purge(db, &p, clock_now(), &st);
+	greylist_params_from_config(&c->cfg->greylist, &p);
+	rc = greystore_purge(db, &p, clock_now(), &st);
 	if (rc)
 		rc = walk_error(db, rc);
 	else
 		printf("purged %lu of %lu entries\n", st.deleted, st.examined);
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 
 static int cmd_stats(struct ctl *c, int argc, char **argv)
 {
 	struct walk_arg w = { .c = c };
-	struct greydb_stats st;
-	struct greydb *db;
+	struct grey_store_stats st;
+	struct grey_store *db;
 	int rc;
 
 	(void)argv;
@@ -471,30 +470,27 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
 	}
 	if (!(db = open_db(c, false)))
 		return CTL_RUNTIME;
-	rc = greydb_walk(db, GREYDB_TRIPLETS, walk_count, &w);
+	rc = greystore_walk(db, GREY_TAB_TRIPLETS, walk_count, &w);
 	if (rc == 0)
-		rc = greydb_walk(db, GREYDB_CLIENTS, walk_count, &w);
+		rc = greystore_walk(db, GREY_TAB_CLIENTS, walk_count, &w);
 	if (rc == 0)
-		rc = greydb_stat(db, &st);
+		rc = greystore_stat(db, &st);
 	if (rc) {
 		rc = walk_error(db, rc);
 	} else {
 		char path[1024];
-		rp_printable(path, sizeof path, greydb_path(db));
+		rp_printable(path, sizeof path, greystore_target(db));
 		printf("database: %s\n", path);
 		printf("pending: %lu\n", w.n[GREY_ST_PENDING]);
 		printf("passed: %lu\n", w.n[GREY_ST_PASSED]);
 		printf("clients: %lu\n", w.n[GREY_ST_CLIENT]);
 		printf("allowed clients: %lu\n", w.allowed);
 		printf("unreadable: %lu\n", w.unreadable);
-		printf("file size: %zu\n", st.file_size);
-		printf("map size: %zu\n", st.map_size);
-		printf("page size: %zu\n", st.page_size);
-		printf("readers: %u/%u\n", st.readers_used, st.readers_max);
-		printf("last txn: %zu\n", st.last_txnid);
+		for (unsigned i = 0; i < st.nfacts; i++)
+			printf("%s: %s\n", st.facts[i].name, st.facts[i].value);
 		rc = CTL_OK;
 	}
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }
 

@@ -327,13 +327,12 @@ static void put_reload(const struct pf *p, const char *prefix)
 static void warn(struct pf *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(struct pf *p, const char *fmt, ...)
 {
-	char line[1024], safe[1024];
+	char safe[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	ctl_vprintable(safe, sizeof safe, fmt, ap);
 	va_end(ap);
-	rp_printable(safe, sizeof safe, line);
 	printf("# WARNING: %s\n", safe);
 	ctl_error("warning: %s", safe);
 	p->warnings++;

@@ -17,7 +17,7 @@
 
 #include "dns/dns_cache.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store.h"
 #include "base/log.h"
 #include "session.h"
 
@@ -79,10 +79,10 @@ static void reload_once(void)
 		return;
 	}
 	log_set_level(cfg->log.level);
-	if (shared_state->greydb) {
+	if (shared_state->greylist) {
 		struct grey_params gp;
-		greylist_params_from_config(cfg, &gp);
-		greydb_set_params(shared_state->greydb, &gp);
+		greylist_params_from_config(&cfg->greylist, &gp);
+		greystore_set_params(shared_state->greylist, &gp);
 	} else if (cfg->greylist.mode != RP_GREY_OFF) {
 		log_msg(RP_LOG_WARNING, "greylisting was off at start: restart rampart to open %s",
 			cfg->greylist.database);

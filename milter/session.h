@@ -12,7 +12,8 @@
  *     never live in thread-local storage.
  * (c) Shared and mutable: the log (its own mutex), the engine pointer
  *     (reload.c's mutex), the DNS cache (striped mutexes, dns_cache.h) and
- *     the greylist store (LMDB's own locking, greylist_db.h), reached
+ *     the greylist store (greylist/store.h: any thread; LMDB has its own
+ *     locking, store_lmdb.h), reached
  *     through struct rp_shared.
  */
 #ifndef RAMPART_SESSION_H

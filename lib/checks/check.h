@@ -16,8 +16,7 @@
 #include <stdint.h>
 
 #include "dns/dns.h"
-
-#include "policy/policy.h"
+#include "engine/conn.h"
 
 struct rp_eval {
 	struct rp_conn *c;

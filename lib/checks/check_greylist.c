@@ -1,6 +1,6 @@
 /*
  * check_greylist - the greylist check at RCPT (SPEC §8): decides one
- * triplet per recipient in the shared LMDB store (greylist_db.h) and
+ * triplet per recipient in the shared greylist store (greylist/store.h) and
  * answers with postgrey's behaviour in Postfix's words.
  *
  * Who is greylisted: [greylist] mode = always, every transaction that got
@@ -15,7 +15,7 @@
 #include "checks/check.h"
 #include "base/clock.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store.h"
 #include "base/log.h"
 
 /* The deferral, built only when the triplet is deferred (not per RCPT). */
@@ -34,7 +34,7 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 	struct rp_conn *c = ev->c;
 	struct rp_msg *m = ev->m;
 	const struct rp_config *cfg = c->cfg;
-	struct greydb *db = c->eng->shared ? c->eng->shared->greydb : NULL;
+	struct grey_store *db = c->eng->shared ? c->eng->shared->greylist : NULL;
 	struct grey_params p;
 	struct grey_key k;
 	struct grey_verdict v;
@@ -49,11 +49,11 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 		log_msg(RP_LOG_ERR, "%s: greylist: no database open; deferring", qid);
 		return greylist_reply(ev, out, RP_RES_TEMP);
 	}
-	greylist_params_from_config(cfg, &p);
-	if (greylist_key_make(cfg, &c->addr, m->spf_pass_domain[0] ? m->spf_pass_domain : NULL,
+	greylist_params_from_config(&cfg->greylist, &p);
+	if (greylist_key_make(&cfg->greylist, &c->addr, m->spf_pass_domain[0] ? m->spf_pass_domain : NULL,
 		    m->sender, ev->rcpt, &k) != 0)
 		return RP_RES_NONE;
-	greydb_decide(db, &p, &k, clock_now(), &v);
+	greystore_decide(db, &p, &k, clock_now(), &v);
 	switch (v.result) {
 	case GREY_PASS_FIRST:
 		if (v.delayed > m->grey_delayed)

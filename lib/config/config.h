@@ -19,22 +19,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "tables/access.h"
+#include "tables/table.h"
 #include "base/check_id.h"
 #include "dns/dnsbl_site.h"
+#include "greylist/greylist.h"
 #include "base/log.h"
 #include "base/netaddr.h"
 #include "base/util.h"
+#include "spf/spf.h"
 
 #define RP_DEFAULT_CONFIG "/etc/rampart/rampart.conf"
 
-enum rp_spf_result {
-	RP_SPF_PASS, RP_SPF_FAIL, RP_SPF_SOFTFAIL, RP_SPF_NEUTRAL,
-	RP_SPF_NONE, RP_SPF_PERMERROR, RP_SPF_TEMPERROR, RP_SPF__COUNT
-};
-enum rp_spf_header { RP_SPFH_RECEIVED_SPF, RP_SPFH_AUTH_RESULTS, RP_SPFH_BOTH, RP_SPFH_NONE };
-enum rp_grey_mode { RP_GREY_OFF, RP_GREY_ALWAYS, RP_GREY_SUSPICIOUS };
-enum rp_grey_key { RP_GREYKEY_SUBNET, RP_GREYKEY_SPF_DOMAIN };
 /* [rhsbl] targets, a bit set */
 enum { RP_RHSBL_HELO = 1, RP_RHSBL_SENDER = 2, RP_RHSBL_CLIENT = 4 };
 
@@ -60,7 +55,8 @@ struct rp_config {
 		struct rp_cidrlist trusted_networks;
 		struct rp_strlist exempt_recipients;  /* local parts, lower case */
 		char *access_file;       /* NULL: none */
-		struct rp_access *access;/* loaded with the snapshot; NULL: none */
+		struct rp_table *access; /* the access_file table, opened with the
+		                          * snapshot (tables/table.h); NULL: none */
 	} policy;
 
 	struct {
@@ -81,14 +77,7 @@ struct rp_config {
 		char *authserv_id;       /* default: milter.hostname */
 	} spf;
 
-	struct {
-		enum rp_grey_mode mode;
-		enum rp_grey_key key;
-		unsigned delay, retry_window, max_age;   /* seconds */
-		unsigned auto_allow_clients, netmask4, netmask6;
-		bool header;
-		char *database;
-	} greylist;
+	struct grey_conf greylist;       /* greylist/greylist.h */
 
 	struct {
 		size_t n;

@@ -16,7 +16,9 @@
 
 #include <stdint.h>
 
-#include "dns/dns.h"
+#include "dns/answer.h"
+
+struct rp_dns_cache;
 
 #define RP_DNS_CACHE_STRIPES 16
 

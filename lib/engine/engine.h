@@ -7,7 +7,7 @@
  *
  * Threads: immutable after engine_new returns; engine_ref/engine_unref are
  * atomic. The shared parts have their own locking (dns_cache.h,
- * greylist_db.h).
+ * greylist/store.h).
  */
 #ifndef RAMPART_ENGINE_H
 #define RAMPART_ENGINE_H
@@ -18,13 +18,13 @@
 #include "dns/dns.h"
 #include "base/netaddr.h"
 
-struct greydb;
+struct grey_store;
 struct rp_spf;
 
 /* Process-wide state that outlives engines. */
 struct rp_shared {
 	struct rp_dns_cache *dns_cache;  /* may be NULL: no caching */
-	struct greydb *greydb;        /* may be NULL: greylisting unavailable */
+	struct grey_store *greylist;     /* may be NULL: greylisting unavailable */
 };
 
 struct rp_engine {

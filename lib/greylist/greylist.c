@@ -10,12 +10,12 @@
 
 #include "base/util.h"
 
-void greylist_params_from_config(const struct rp_config *c, struct grey_params *p)
+void greylist_params_from_config(const struct grey_conf *c, struct grey_params *p)
 {
-	p->delay = c->greylist.delay;
-	p->retry_window = c->greylist.retry_window;
-	p->max_age = c->greylist.max_age;
-	p->auto_allow_clients = c->greylist.auto_allow_clients;
+	p->delay = c->delay;
+	p->retry_window = c->retry_window;
+	p->max_age = c->max_age;
+	p->auto_allow_clients = c->auto_allow_clients;
 	p->refresh = GREY_REFRESH_DEFAULT;
 }
 
@@ -226,15 +226,15 @@ void greylist_key_from_parts(const char *client, const char *sender, const char 
 	greylist_hash_triplet(k->client, k->sender, k->rcpt, k->triplet_hash);
 }
 
-int greylist_key_make(const struct rp_config *cfg, const struct rp_netaddr *client,
+int greylist_key_make(const struct grey_conf *g, const struct rp_netaddr *client,
 	const char *spf_domain, const char *sender, const char *rcpt, struct grey_key *k)
 {
 	char cp[GREY_CLIENT_MAX], s[GREY_ADDR_MAX], r[GREY_ADDR_MAX];
 
 	memset(k, 0, sizeof *k);
-	if (cfg->greylist.key != RP_GREYKEY_SPF_DOMAIN)
+	if (g->key != RP_GREYKEY_SPF_DOMAIN)
 		spf_domain = NULL;
-	if (greylist_client_part(client, cfg->greylist.netmask4, cfg->greylist.netmask6,
+	if (greylist_client_part(client, g->netmask4, g->netmask6,
 			spf_domain, cp, sizeof cp) < 0)
 		return -1;
 	greylist_normalize_sender(sender, s, sizeof s);

@@ -3,7 +3,7 @@
  * normalised sender, recipient), and the timing state machine that turns a
  * stored record plus "now" into a decision and an updated record. Pure
  * logic: no I/O, no clock reads (the caller passes now, normally
- * clock_now()); the LMDB store (greylist_db.h) runs it inside its
+ * clock_now()); a store behind greylist/store.h runs it inside its
  * transactions.
  *
  * Threads: every function is reentrant; safe from any thread.
@@ -13,7 +13,7 @@
  *     struct grey_key k;     greylist_key_make(cfg, &client_addr,
  *                                spf_passed ? spf_domain : NULL,
  *                                sender, rcpt, &k);
- *     struct grey_verdict v; greydb_decide(db, &p, &k, clock_now(), &v);
+ *     struct grey_verdict v; greystore_decide(st, &p, &k, clock_now(), &v);
  *     greylist_result_accepts(v.result) ? accept (X-Greylist with
  *         v.delayed when v.result == GREY_PASS_FIRST) : defer (450 4.2.0,
  *         v.wait seconds left; GREY_TEMP: log v.error and defer)
@@ -26,7 +26,6 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "config/config.h"
 #include "base/netaddr.h"
 
 #define GREY_HASH_LEN 32         /* SHA-256 (ldns_sha256) */
@@ -34,6 +33,19 @@
 #define GREY_ADDR_MAX 320        /* a normalised address; longer input is cut */
 #define GREY_HOUR 3600           /* auto-allow counts at most one pass per hour */
 #define GREY_REFRESH_DEFAULT 600 /* see grey_params.refresh */
+
+enum rp_grey_mode { RP_GREY_OFF, RP_GREY_ALWAYS, RP_GREY_SUSPICIOUS };
+enum rp_grey_key { RP_GREYKEY_SUBNET, RP_GREYKEY_SPF_DOMAIN };
+
+/* The [greylist] section of a config snapshot (config/config.h embeds it). */
+struct grey_conf {
+	enum rp_grey_mode mode;
+	enum rp_grey_key key;
+	unsigned delay, retry_window, max_age;   /* seconds */
+	unsigned auto_allow_clients, netmask4, netmask6;
+	bool header;
+	char *database;
+};
 
 enum grey_result {
 	GREY_NEW,            /* first seen: defer; record created */
@@ -103,7 +115,7 @@ struct grey_verdict {
 enum { GREY_W_TRIPLET = 1, GREY_W_CLIENT = 2 };
 
 /* [greylist] timing from a config snapshot (refresh = GREY_REFRESH_DEFAULT). */
-void greylist_params_from_config(const struct rp_config *c, struct grey_params *p);
+void greylist_params_from_config(const struct grey_conf *c, struct grey_params *p);
 
 /*
  * Sender normalisation (SPEC §8), applied in this order:
@@ -146,12 +158,12 @@ void greylist_hash_triplet(const char *client, const char *sender, const char *r
 void greylist_key_from_parts(const char *client, const char *sender, const char *rcpt,
 	struct grey_key *k);
 /*
- * Build the key of one RCPT: client part from cfg->greylist (key,
+ * Build the key of one RCPT: client part from g (key,
  * netmask4, netmask6; spf_domain is used only when key = spf-domain),
  * normalised sender and recipient, hashes. Returns 0, or -1 when the client
  * address is unusable (k->client is then "").
  */
-int greylist_key_make(const struct rp_config *cfg, const struct rp_netaddr *client,
+int greylist_key_make(const struct grey_conf *g, const struct rp_netaddr *client,
 	const char *spf_domain, const char *sender, const char *rcpt, struct grey_key *k);
 
 /*

@@ -7,7 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "tables/access.h"
+#include "tables/table.h"
 #include "checks/check.h"
 #include "base/clock.h"
 #include "dns/dns.h"
@@ -267,6 +267,21 @@ static int run_stage(struct rp_eval *ev, rp_checkset extra_skip, const char *que
 }
 
 /*
+ * Ask the snapshot's access table. A backend that cannot answer
+ * (RP_TABLE_TEMP) gives a deferral of the access check, never a pass.
+ */
+static void access_lookup(const struct rp_config *cfg, enum rp_access_kind kind,
+	const struct rp_netaddr *addr, const char *name, struct rp_access_result *ar)
+{
+	struct rp_table_query q = { .kind = kind, .addr = addr, .name = name };
+
+	if (table_lookup(cfg->policy.access, &q, ar) == RP_TABLE_TEMP) {
+		ar->act = RP_ACC_DEFER;
+		ar->text = "Temporary lookup failure";
+	}
+}
+
+/*
  * An access file answer. OK and SKIP are the caller's to apply; REJECT and
  * DEFER become the access check's refusal "<X>: CLASS rejected: TEXT".
  */
@@ -309,7 +324,7 @@ int policy_connect(struct rp_conn *c, struct rp_reply *out)
 	if (cfg->policy.access) {
 		struct rp_access_result ar;
 		char what[RP_NAME_MAX + RP_ADDRSTRLEN + 2];
-		access_match_client(cfg->policy.access, c->has_addr ? &c->addr : NULL,
+		access_lookup(cfg, RP_ACC_CLIENT, c->has_addr ? &c->addr : NULL,
 			c->client_name, &ar);
 		if (ar.act == RP_ACC_OK) {
 			trust(c, "access");
@@ -335,7 +350,7 @@ int policy_helo(struct rp_conn *c, const char *helo, struct rp_reply *out)
 		return RP_CONTINUE;
 	if (c->cfg->policy.access) {
 		struct rp_access_result ar;
-		access_match_helo(c->cfg->policy.access, ev.arg, &ar);
+		access_lookup(c->cfg, RP_ACC_HELO, NULL, ev.arg, &ar);
 		if (ar.act == RP_ACC_OK) {
 			trust(c, "access");
 			return RP_CONTINUE;
@@ -376,7 +391,7 @@ int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg, char *cons
 		return RP_CONTINUE;
 	if (c->cfg->policy.access && !m->null_sender) {
 		struct rp_access_result ar;
-		access_match_address(c->cfg->policy.access, RP_ACC_SENDER, m->sender, &ar);
+		access_lookup(c->cfg, RP_ACC_SENDER, NULL, m->sender, &ar);
 		if (ar.act == RP_ACC_OK) {
 			m->ok = true;
 			return RP_CONTINUE;
@@ -427,7 +442,7 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 	}
 	if (c->cfg->policy.access && rcpt[0]) {
 		struct rp_access_result ar;
-		access_match_address(c->cfg->policy.access, RP_ACC_RECIPIENT, rcpt, &ar);
+		access_lookup(c->cfg, RP_ACC_RECIPIENT, NULL, rcpt, &ar);
 		if (ar.act == RP_ACC_OK) {
 			note_rcpt(m, rcpt);
 			return RP_CONTINUE;

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "config/config.h"
+#include "base/check_id.h"
 #include "dns/dns.h"
 #include "base/netaddr.h"
 #include "base/verdict.h"
@@ -35,6 +35,13 @@
 #define RP_SPF_PROBLEM_MAX  120
 #define RP_SPF_MAX_TERMS    10   /* RFC 7208 §4.6.4 DNS-querying terms */
 #define RP_SPF_MAX_VOID     2    /* RFC 7208 §4.6.4 void lookups */
+
+enum rp_spf_result {
+	RP_SPF_PASS, RP_SPF_FAIL, RP_SPF_SOFTFAIL, RP_SPF_NEUTRAL,
+	RP_SPF_NONE, RP_SPF_PERMERROR, RP_SPF_TEMPERROR, RP_SPF__COUNT
+};
+/* [spf] header */
+enum rp_spf_header { RP_SPFH_RECEIVED_SPF, RP_SPFH_AUTH_RESULTS, RP_SPFH_BOTH, RP_SPFH_NONE };
 
 enum rp_spf_identity { RP_SPF_ID_HELO, RP_SPF_ID_MAILFROM };
 

@@ -11,24 +11,16 @@
  *
  * '#' starts a comment line; blank lines are ignored. First match per KIND
  * wins, in file order. Loaded once per config snapshot, immutable after,
- * so lookups are safe from any thread.
+ * so lookups are safe from any thread. It is the "file" backend of the
+ * table seam (tables/table.h, access_table.c); the engine reaches it only
+ * through that seam.
  */
 #ifndef RAMPART_ACCESS_H
 #define RAMPART_ACCESS_H
 
-#include "base/check_id.h"
 #include "base/netaddr.h"
 #include "base/util.h"
-
-enum rp_access_kind { RP_ACC_CLIENT, RP_ACC_HELO, RP_ACC_SENDER, RP_ACC_RECIPIENT };
-enum rp_access_act { RP_ACC_NONE, RP_ACC_OK, RP_ACC_REJECT, RP_ACC_DEFER, RP_ACC_SKIP };
-
-struct rp_access_result {
-	enum rp_access_act act;  /* RP_ACC_NONE: no line matched */
-	const char *text;        /* REJECT/DEFER text, NULL for the default */
-	rp_checkset skip;        /* SKIP: the checks named */
-	unsigned line;           /* line number of the match, for logs */
-};
+#include "tables/table.h"
 
 struct rp_access;
 

@@ -16,7 +16,7 @@
 
 #include "base/clock.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store_lmdb.h"
 
 #define NOW 1700000000
 #define CLIENTS 65536
@@ -73,7 +73,7 @@ static int build(size_t n)
 			strcpy(r->sender, k.sender);
 			strcpy(r->rcpt, k.rcpt);
 		}
-		if ((rc = greydb_put_batch(db, GREYDB_TRIPLETS, hashes, recs, m)) != 0)
+		if ((rc = greydb_put_batch(db, GREY_TAB_TRIPLETS, hashes, recs, m)) != 0)
 			return rc;
 	}
 	/* client parts already counted this hour: lookups write nothing */
@@ -88,7 +88,7 @@ static int build(size_t n)
 			r->first_seen = r->last_seen = r->pass_time = NOW;
 			r->count = 1;
 		}
-		if ((rc = greydb_put_batch(db, GREYDB_CLIENTS, hashes, recs, m)) != 0)
+		if ((rc = greydb_put_batch(db, GREY_TAB_CLIENTS, hashes, recs, m)) != 0)
 			return rc;
 	}
 	double dt = mono() - t0;

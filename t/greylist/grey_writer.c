@@ -21,11 +21,10 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "config/config.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store.h"
 
-static struct greydb *db;
+static struct grey_store *db;
 static pthread_mutex_t out_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct grey_params P = { 300, 2 * 86400, 35 * 86400, 5, 600 };
 
@@ -45,7 +44,7 @@ static void *writer(void *arg)
 
 	for (long i = 0;; i++) {
 		ack_key(t, i, &k);
-		if (greydb_decide(db, &P, &k, clock_now(), &v) != GREY_NEW) {
+		if (greystore_decide(db, &P, &k, clock_now(), &v) != GREY_NEW) {
 			fprintf(stderr, "grey_writer: %s: %s\n", greylist_result_name(v.result), v.error);
 			exit(1);
 		}
@@ -74,7 +73,7 @@ static int verify(const char *ackfile)
 		if (!strchr(line, '\n') || sscanf(line, "%ld %ld", &t, &i) != 2)
 			continue;   /* the line being written at the kill */
 		ack_key(t, i, &k);
-		if (greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r) == 0 &&
+		if (greystore_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r) == 0 &&
 		    r.state == GREY_ST_PENDING && strcmp(r.rcpt, k.rcpt) == 0)
 			ok++;
 		else
@@ -87,13 +86,13 @@ static int verify(const char *ackfile)
 
 static int hold(void)
 {
-	struct rp_config cfg;
+	struct grey_conf cfg;
 	char line[1024], ip[128], s[320], r[320];
 	long long now;
 
 	memset(&cfg, 0, sizeof cfg);
-	cfg.greylist.netmask4 = 24;
-	cfg.greylist.netmask6 = 64;
+	cfg.netmask4 = 24;
+	cfg.netmask6 = 64;
 	printf("ready\n");
 	fflush(stdout);
 	while (fgets(line, sizeof line, stdin)) {
@@ -107,7 +106,7 @@ static int hold(void)
 			if (strcmp(s, "<>") == 0)
 				s[0] = '\0';
 			greylist_key_make(&cfg, &a, NULL, s, r, &k);
-			greydb_decide(db, &P, &k, (time_t)now, &v);
+			greystore_decide(db, &P, &k, (time_t)now, &v);
 			printf("%s wait=%lu delayed=%lu\n", greylist_result_name(v.result), v.wait,
 				v.delayed);
 		}
@@ -118,7 +117,7 @@ static int hold(void)
 
 int main(int argc, char **argv)
 {
-	char err[GREYDB_ERRLEN];
+	char err[GREY_STORE_ERRLEN];
 	int rc = 0;
 
 	if (argc >= 3 && strcmp(argv[1], "id") == 0) {
@@ -135,7 +134,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: grey_writer write|verify|hold DB [ARG]\n");
 		return 2;
 	}
-	db = greydb_open(argv[2], NULL, err, sizeof err);
+	db = greystore_open(GREY_STORE_DEFAULT, argv[2], NULL, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "grey_writer: %s\n", err);
 		return 2;
@@ -154,6 +153,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "grey_writer: bad arguments\n");
 		rc = 2;
 	}
-	greydb_free(db);
+	greystore_close(db);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "tables/access.h"
 #include "test.h"
 
 #define D "data/config/"
@@ -562,8 +563,14 @@ static void test_access_file(void)
 	T_CHECK(c != NULL && c->policy.access != NULL, "good access file loaded");
 	if (c) {
 		struct rp_access_result res;
-		access_match_address(c->policy.access, RP_ACC_RECIPIENT, "ceo@example.com", &res);
+		struct rp_table_query q = { .kind = RP_ACC_RECIPIENT, .name = "ceo@example.com" };
+		T_EQ_INT(table_lookup(c->policy.access, &q, &res), RP_TABLE_FOUND,
+			"access through the table seam");
 		T_EQ_INT(res.act, RP_ACC_REJECT, "access through the config");
+		q.name = "nobody@example.org";
+		T_EQ_INT(table_lookup(c->policy.access, &q, &res), RP_TABLE_NOTFOUND,
+			"no rule through the table seam");
+		T_EQ_INT(res.act, RP_ACC_NONE, "no rule: no action");
 	}
 	config_unref(c);
 

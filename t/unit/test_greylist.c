@@ -9,7 +9,7 @@
 
 #include "base/clock.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store_lmdb.h"
 #include "test.h"
 
 static const struct { const char *in, *want; } senders[] = {
@@ -109,7 +109,7 @@ static void test_text(void)
 	T_CHECK(memcmp(h1, h2, GREY_HASH_LEN) != 0, "triplet hash ambiguity");
 }
 
-static struct rp_config cfg;
+static struct grey_conf cfg;
 static struct grey_params P;
 static struct greydb *db;
 static char dir[] = "/tmp/rampart-grey-XXXXXX";
@@ -144,7 +144,7 @@ static void get_trip(const char *client, const char *from, const char *to,
 {
 	struct grey_key k;
 	greylist_key_from_parts(client, from, to, &k);
-	T_EQ_INT(greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, r), want_rc, ctx);
+	T_EQ_INT(greydb_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, r), want_rc, ctx);
 }
 
 static void test_timing(void)
@@ -240,19 +240,19 @@ static void test_auto_allow(void)
 			clock_advance(10);
 			expect(decide("100.64.1.8", "other@x.example", "r@d.example", &v), &v,
 				GREY_PASSED, 0, 0, "aa2 passed");
-			T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, ck.client_hash, &r), 0, "client rec");
+			T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, ck.client_hash, &r), 0, "client rec");
 			T_EQ_INT(r.count, 1, "one pass counted per hour");
 			T_EQ_INT(r.pass_time, T0 + 300, "counted at the first pass");
 		}
 		if (i == 3) {
-			T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, ck.client_hash, &r), 0, "client rec 4");
+			T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, ck.client_hash, &r), 0, "client rec 4");
 			T_EQ_INT(r.count, 4, "four passes");
 			expect(decide("100.64.1.9", "x4@y.example", "r@d.example", &v), &v, GREY_NEW, 300, 0,
 				"not yet allowed after 4");
 		}
 		clock_advance(GREY_HOUR);
 	}
-	T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, ck.client_hash, &r), 0, "client rec 5");
+	T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, ck.client_hash, &r), 0, "client rec 5");
 	T_EQ_INT(r.count, 5, "five passes");
 	expect(decide("100.64.1.200", "new@z.example", "q@d.example", &v), &v, GREY_ALLOWED_CLIENT, 0, 0,
 		"auto-allowed");
@@ -264,7 +264,7 @@ static void test_auto_allow(void)
 		"auto-allow off");
 	/* a manual allow works even with auto-allow off */
 	r.flags |= GREY_F_MANUAL;
-	T_EQ_INT(greydb_put(db, GREYDB_CLIENTS, ck.client_hash, &r), 0, "manual put");
+	T_EQ_INT(greydb_put(db, GREY_TAB_CLIENTS, ck.client_hash, &r), 0, "manual put");
 	expect(decide("100.64.1.200", "new2@z.example", "q@d.example", &v), &v, GREY_ALLOWED_CLIENT, 0, 0,
 		"manual allow");
 }
@@ -274,7 +274,7 @@ static void test_spf_key(void)
 	struct grey_verdict v;
 
 	clock_set_fake(1720000000);
-	cfg.greylist.key = RP_GREYKEY_SPF_DOMAIN;
+	cfg.key = RP_GREYKEY_SPF_DOMAIN;
 	expect(decide_full("198.18.0.1", "Pool.Example", "u@pool.example", "r@d.example", &v), &v,
 		GREY_NEW, 300, 0, "spf first");
 	clock_advance(300);
@@ -282,7 +282,7 @@ static void test_spf_key(void)
 		GREY_PASS_FIRST, 0, 300, "spf retry from another pool address");
 	expect(decide_full("198.19.7.7", NULL, "u@pool.example", "r@d.example", &v), &v,
 		GREY_NEW, 300, 0, "no SPF pass: keyed by subnet");
-	cfg.greylist.key = RP_GREYKEY_SUBNET;
+	cfg.key = RP_GREYKEY_SUBNET;
 	expect(decide_full("198.18.0.1", "pool.example", "w@pool.example", "r@d.example", &v), &v,
 		GREY_NEW, 300, 0, "subnet key ignores spf domain");
 	clock_advance(300);
@@ -297,14 +297,14 @@ int main(void)
 
 	test_text();
 
-	cfg.greylist.mode = RP_GREY_ALWAYS;
-	cfg.greylist.key = RP_GREYKEY_SUBNET;
-	cfg.greylist.delay = 300;
-	cfg.greylist.retry_window = 2 * 86400;
-	cfg.greylist.max_age = 35 * 86400;
-	cfg.greylist.auto_allow_clients = 0;
-	cfg.greylist.netmask4 = 24;
-	cfg.greylist.netmask6 = 64;
+	cfg.mode = RP_GREY_ALWAYS;
+	cfg.key = RP_GREYKEY_SUBNET;
+	cfg.delay = 300;
+	cfg.retry_window = 2 * 86400;
+	cfg.max_age = 35 * 86400;
+	cfg.auto_allow_clients = 0;
+	cfg.netmask4 = 24;
+	cfg.netmask6 = 64;
 	greylist_params_from_config(&cfg, &P);
 	T_EQ_INT(P.refresh, GREY_REFRESH_DEFAULT, "refresh default");
 

@@ -14,7 +14,7 @@
 
 #include "base/clock.h"
 #include "greylist/greylist.h"
-#include "greylist/greylist_db.h"
+#include "greylist/store_lmdb.h"
 #include "test.h"
 
 static char dir[] = "/tmp/rampart-greydb-XXXXXX";
@@ -122,9 +122,9 @@ static void test_versions(void)
 	T_CHECK(db != NULL, "reopen: %s", err);
 	if (!db)
 		return;
-	T_EQ_INT(greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r), MDB_INCOMPATIBLE, "get v7");
+	T_EQ_INT(greydb_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r), MDB_INCOMPATIBLE, "get v7");
 	T_EQ_INT(greydb_decide(db, &P, &k, 1700000000, &v), GREY_NEW, "v7 record counts as absent");
-	T_EQ_INT(greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r), 0, "rewritten");
+	T_EQ_INT(greydb_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r), 0, "rewritten");
 	T_EQ_INT(r.state, GREY_ST_PENDING, "rewritten pending");
 	greydb_free(db);
 
@@ -177,7 +177,7 @@ static void test_growth(void)
 	for (int i = 0; i < n; i++) {
 		snprintf(to, sizeof to, "rcpt%dz@d.example", i);
 		greylist_key_from_parts("192.0.2.0/24", "a@b.example", to, &k);
-		if (greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r) != 0 || r.count != 1)
+		if (greydb_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r) != 0 || r.count != 1)
 			bad++;
 	}
 	T_EQ_INT(bad, 0, "every entry readable after growth");
@@ -239,7 +239,7 @@ static void test_concurrency(void)
 		bad += (long)r;
 	}
 	T_EQ_INT(bad, 0, "all decisions new/early");
-	T_EQ_INT(greydb_walk(cdb, GREYDB_TRIPLETS, sum_counts, &total), 0, "walk");
+	T_EQ_INT(greydb_walk(cdb, GREY_TAB_TRIPLETS, sum_counts, &total), 0, "walk");
 	T_EQ_INT(total, THREADS * TRIPS * ROUNDS, "no lost update");
 	T_EQ_INT(greydb_stat(cdb, &st), 0, "stat");
 	T_EQ_INT(st.triplets, TRIPS, "triplets");
@@ -291,7 +291,7 @@ static void sweep_fixture(struct greydb *db, time_t now, int *expired)
 			break;
 		}
 	}
-	T_EQ_INT(greydb_put_batch(db, GREYDB_TRIPLETS, hashes, recs, NSWEEP), 0, "fixture");
+	T_EQ_INT(greydb_put_batch(db, GREY_TAB_TRIPLETS, hashes, recs, NSWEEP), 0, "fixture");
 	/* clients: old auto (swept), old manual (kept), fresh (kept) */
 	const struct { const char *c; uint8_t flags; time_t age; } cl[] = {
 		{ "192.0.2.0/24", 0, P.max_age + 1 },
@@ -303,7 +303,7 @@ static void sweep_fixture(struct greydb *db, time_t now, int *expired)
 			.first_seen = now - cl[i].age, .last_seen = now - cl[i].age, .count = 5 };
 		strcpy(c.client, cl[i].c);
 		greylist_key_from_parts(cl[i].c, "", "", &k);
-		T_EQ_INT(greydb_put(db, GREYDB_CLIENTS, k.client_hash, &c), 0, "client put");
+		T_EQ_INT(greydb_put(db, GREY_TAB_CLIENTS, k.client_hash, &c), 0, "client put");
 	}
 	(*expired)++;
 }
@@ -318,24 +318,24 @@ static void sweep_verify(struct greydb *db, const char *ctx)
 	for (int i = 0; i < NSWEEP; i++) {
 		snprintf(to, sizeof to, "w%dq@d.example", i);
 		greylist_key_from_parts("192.0.2.0/24", "a@b.example", to, &k);
-		int rc = greydb_get(db, GREYDB_TRIPLETS, k.triplet_hash, &r);
+		int rc = greydb_get(db, GREY_TAB_TRIPLETS, k.triplet_hash, &r);
 		if (rc != (i % 2 ? MDB_NOTFOUND : 0))
 			wrong++;
 	}
 	T_EQ_INT(wrong, 0, ctx);
 	greylist_key_from_parts("192.0.2.0/24", "", "", &k);
-	T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, k.client_hash, &r), MDB_NOTFOUND, "old client swept");
+	T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, k.client_hash, &r), MDB_NOTFOUND, "old client swept");
 	greylist_key_from_parts("198.51.100.0/24", "", "", &k);
-	T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, k.client_hash, &r), 0, "manual client kept");
+	T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, k.client_hash, &r), 0, "manual client kept");
 	greylist_key_from_parts("203.0.113.0/24", "", "", &k);
-	T_EQ_INT(greydb_get(db, GREYDB_CLIENTS, k.client_hash, &r), 0, "fresh client kept");
+	T_EQ_INT(greydb_get(db, GREY_TAB_CLIENTS, k.client_hash, &r), 0, "fresh client kept");
 }
 
 static void test_sweeper(void)
 {
 	char path[300], err[GREYDB_ERRLEN];
 	struct greydb_stats st;
-	struct greydb_sweep_stats ss = { 0 };
+	struct grey_sweep_stats ss = { 0 };
 	struct greydb *db;
 	const time_t now = 1750000000;
 	int expired;

@@ -1,6 +1,6 @@
-/* greylist_db - see greylist_db.h */
+/* store_lmdb - see store_lmdb.h; the sweeper and stats are in store_lmdb_sweep.c */
 #define _GNU_SOURCE
-#include "greylist/greylist_db.h"
+#include "greylist/store_lmdb_int.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -21,26 +21,6 @@
 #define MARKER_KEY "rampart-greylist-format"
 #define WALK_CHUNK 1000
 #define MAX_RETRIES 16
-
-struct greydb {
-	MDB_env *env;
-	MDB_dbi dbi[2];
-	pthread_rwlock_t lock;   /* read: any txn open; write: map resize */
-	char *path;
-	bool read_only;
-	size_t map_max;
-	dev_t dev;
-	ino_t ino;
-
-	pthread_mutex_t smu;     /* sweeper state below */
-	pthread_cond_t scond;
-	pthread_t sweeper;
-	bool sweeper_on, stop;
-	struct grey_params sp;
-	unsigned sweep_secs;
-
-	unsigned long grown, sweeps, swept;   /* atomics */
-};
 
 /* Open environments of this process (LMDB: never open one file twice). */
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -144,7 +124,7 @@ int greyrec_decode(const void *data, size_t len, struct grey_record *r)
 
 /* ---- transactions under the resize lock ---- */
 
-static int txn_begin(struct greydb *db, unsigned flags, MDB_txn **t)
+int greydb_txn_begin(struct greydb *db, unsigned flags, MDB_txn **t)
 {
 	int rc, dead;
 
@@ -171,20 +151,20 @@ static int txn_begin(struct greydb *db, unsigned flags, MDB_txn **t)
 	}
 }
 
-static void txn_abort(struct greydb *db, MDB_txn *t)
+void greydb_txn_abort(struct greydb *db, MDB_txn *t)
 {
 	mdb_txn_abort(t);
 	pthread_rwlock_unlock(&db->lock);
 }
 
-static int txn_commit(struct greydb *db, MDB_txn *t)
+int greydb_txn_commit(struct greydb *db, MDB_txn *t)
 {
 	int rc = mdb_txn_commit(t);
 	pthread_rwlock_unlock(&db->lock);
 	return rc;
 }
 
-static size_t map_size_now(struct greydb *db)
+size_t greydb_map_size(struct greydb *db)
 {
 	MDB_envinfo i;
 	mdb_env_info(db->env, &i);
@@ -193,13 +173,13 @@ static size_t map_size_now(struct greydb *db)
 
 /* Called with no transaction open in this thread: double the map unless
  * another thread already grew it past seen. */
-static int map_grow(struct greydb *db, size_t seen)
+int greydb_map_grow(struct greydb *db, size_t seen)
 {
 	int rc = 0;
 	size_t cur, next;
 
 	pthread_rwlock_wrlock(&db->lock);
-	cur = map_size_now(db);
+	cur = greydb_map_size(db);
 	if (cur <= seen) {
 		if (cur >= db->map_max) {
 			rc = MDB_MAP_FULL;
@@ -301,9 +281,9 @@ static int open_tables(struct greydb *db, char *err, size_t errsize)
 			v.mv_size == 1 ? *(unsigned char *)v.mv_data : 0u, GREYDB_FORMAT);
 		goto fail;
 	}
-	rc = mdb_dbi_open(t, "triplets", flags, &db->dbi[GREYDB_TRIPLETS]);
+	rc = mdb_dbi_open(t, "triplets", flags, &db->dbi[GREY_TAB_TRIPLETS]);
 	if (rc == 0)
-		rc = mdb_dbi_open(t, "clients", flags, &db->dbi[GREYDB_CLIENTS]);
+		rc = mdb_dbi_open(t, "clients", flags, &db->dbi[GREY_TAB_CLIENTS]);
 	if (rc == MDB_NOTFOUND) {
 		snprintf(err, errsize, "%s: not a rampart greylist database", db->path);
 		goto fail;
@@ -475,12 +455,12 @@ enum grey_result greydb_decide(struct greydb *db, const struct grey_params *p,
 		return temp(db, v, "decide", EROFS);
 
 	/* Read phase: the hot path (passed triplets) ends here. */
-	rc = txn_begin(db, MDB_RDONLY, &t);
+	rc = greydb_txn_begin(db, MDB_RDONLY, &t);
 	if (rc)
 		return temp(db, v, "read txn", rc);
-	a = load(t, db->dbi[GREYDB_TRIPLETS], k->triplet_hash, &trip);
-	b = load(t, db->dbi[GREYDB_CLIENTS], k->client_hash, &cli);
-	txn_abort(db, t);
+	a = load(t, db->dbi[GREY_TAB_TRIPLETS], k->triplet_hash, &trip);
+	b = load(t, db->dbi[GREY_TAB_CLIENTS], k->client_hash, &cli);
+	greydb_txn_abort(db, t);
 	if (a < 0 || b < 0)
 		return temp(db, v, "read", a < 0 ? -a : -b);
 	tf = a == 1;
@@ -492,14 +472,14 @@ enum grey_result greydb_decide(struct greydb *db, const struct grey_params *p,
 	/* Write phase: decide again on fresh records, so that concurrent
 	 * decisions on the same triplet lose no update. */
 	for (int tries = 0; tries < MAX_RETRIES; tries++) {
-		rc = txn_begin(db, 0, &t);
+		rc = greydb_txn_begin(db, 0, &t);
 		if (rc)
 			return temp(db, v, "write txn", rc);
-		seen = map_size_now(db);
-		a = load(t, db->dbi[GREYDB_TRIPLETS], k->triplet_hash, &trip);
-		b = load(t, db->dbi[GREYDB_CLIENTS], k->client_hash, &cli);
+		seen = greydb_map_size(db);
+		a = load(t, db->dbi[GREY_TAB_TRIPLETS], k->triplet_hash, &trip);
+		b = load(t, db->dbi[GREY_TAB_CLIENTS], k->client_hash, &cli);
 		if (a < 0 || b < 0) {
-			txn_abort(db, t);
+			greydb_txn_abort(db, t);
 			return temp(db, v, "read", a < 0 ? -a : -b);
 		}
 		tf = a == 1;
@@ -507,19 +487,19 @@ enum grey_result greydb_decide(struct greydb *db, const struct grey_params *p,
 		w = greylist_decide(p, now, k, &trip, &tf, &cli, &cf, v);
 		rc = 0;
 		if (w & GREY_W_TRIPLET)
-			rc = store(t, db->dbi[GREYDB_TRIPLETS], k->triplet_hash, &trip);
+			rc = store(t, db->dbi[GREY_TAB_TRIPLETS], k->triplet_hash, &trip);
 		if (rc == 0 && (w & GREY_W_CLIENT))
-			rc = store(t, db->dbi[GREYDB_CLIENTS], k->client_hash, &cli);
+			rc = store(t, db->dbi[GREY_TAB_CLIENTS], k->client_hash, &cli);
 		if (rc) {
-			txn_abort(db, t);
+			greydb_txn_abort(db, t);
 		} else {
-			rc = txn_commit(db, t);
+			rc = greydb_txn_commit(db, t);
 			if (rc == 0)
 				return v->result;
 		}
 		if (rc != MDB_MAP_FULL)
 			return temp(db, v, "write", rc);
-		rc = map_grow(db, seen);
+		rc = greydb_map_grow(db, seen);
 		if (rc)
 			return temp(db, v, "grow map", rc);
 	}
@@ -528,19 +508,19 @@ enum grey_result greydb_decide(struct greydb *db, const struct grey_params *p,
 
 /* ---- admin and bulk operations ---- */
 
-int greydb_get(struct greydb *db, enum greydb_table tb, const unsigned char hash[GREY_HASH_LEN],
+int greydb_get(struct greydb *db, enum grey_table tb, const unsigned char hash[GREY_HASH_LEN],
 	struct grey_record *r)
 {
 	MDB_txn *t;
 	MDB_val k = { GREY_HASH_LEN, (void *)hash }, v;
-	int rc = txn_begin(db, MDB_RDONLY, &t);
+	int rc = greydb_txn_begin(db, MDB_RDONLY, &t);
 
 	if (rc)
 		return rc;
 	rc = mdb_get(t, db->dbi[tb], &k, &v);
 	if (rc == 0 && greyrec_decode(v.mv_data, v.mv_size, r) != 0)
 		rc = MDB_INCOMPATIBLE;
-	txn_abort(db, t);
+	greydb_txn_abort(db, t);
 	return rc;
 }
 
@@ -554,19 +534,19 @@ static int write_txn(struct greydb *db, int (*body)(MDB_txn *t, void *arg), void
 	for (int tries = 0; tries < MAX_RETRIES; tries++) {
 		MDB_txn *t;
 		size_t seen;
-		int rc = txn_begin(db, 0, &t);
+		int rc = greydb_txn_begin(db, 0, &t);
 
 		if (rc)
 			return rc;
-		seen = map_size_now(db);
+		seen = greydb_map_size(db);
 		rc = body(t, arg);
 		if (rc)
-			txn_abort(db, t);
-		else if ((rc = txn_commit(db, t)) == 0)
+			greydb_txn_abort(db, t);
+		else if ((rc = greydb_txn_commit(db, t)) == 0)
 			return 0;
 		if (rc != MDB_MAP_FULL)
 			return rc;
-		if ((rc = map_grow(db, seen)) != 0)
+		if ((rc = greydb_map_grow(db, seen)) != 0)
 			return rc;
 	}
 	return MDB_MAP_FULL;
@@ -588,7 +568,7 @@ static int put_body(MDB_txn *t, void *arg)
 	return rc;
 }
 
-int greydb_put_batch(struct greydb *db, enum greydb_table tb,
+int greydb_put_batch(struct greydb *db, enum grey_table tb,
 	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n)
 {
 	struct put_args a = { db->dbi[tb], hashes, recs, n };
@@ -597,7 +577,7 @@ int greydb_put_batch(struct greydb *db, enum greydb_table tb,
 	return write_txn(db, put_body, &a);
 }
 
-int greydb_put(struct greydb *db, enum greydb_table tb, const unsigned char hash[GREY_HASH_LEN],
+int greydb_put(struct greydb *db, enum grey_table tb, const unsigned char hash[GREY_HASH_LEN],
 	const struct grey_record *r)
 {
 	return greydb_put_batch(db, tb, (const unsigned char (*)[GREY_HASH_LEN])hash, r, 1);
@@ -615,7 +595,7 @@ static int del_body(MDB_txn *t, void *arg)
 	return mdb_del(t, a->dbi, &k, NULL);
 }
 
-int greydb_delete(struct greydb *db, enum greydb_table tb,
+int greydb_delete(struct greydb *db, enum grey_table tb,
 	const unsigned char hash[GREY_HASH_LEN])
 {
 	struct del_args a = { db->dbi[tb], hash };
@@ -624,7 +604,7 @@ int greydb_delete(struct greydb *db, enum greydb_table tb,
 	return write_txn(db, del_body, &a);
 }
 
-int greydb_find_prefix(struct greydb *db, enum greydb_table tb, const unsigned char *prefix,
+int greydb_find_prefix(struct greydb *db, enum grey_table tb, const unsigned char *prefix,
 	size_t plen, unsigned char hash[GREY_HASH_LEN], struct grey_record *r)
 {
 	MDB_txn *t;
@@ -634,10 +614,10 @@ int greydb_find_prefix(struct greydb *db, enum greydb_table tb, const unsigned c
 
 	if (plen == 0 || plen > GREY_HASH_LEN)
 		return MDB_NOTFOUND;
-	if ((rc = txn_begin(db, MDB_RDONLY, &t)) != 0)
+	if ((rc = greydb_txn_begin(db, MDB_RDONLY, &t)) != 0)
 		return rc;
 	if ((rc = mdb_cursor_open(t, db->dbi[tb], &c)) != 0) {
-		txn_abort(db, t);
+		greydb_txn_abort(db, t);
 		return rc;
 	}
 	rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
@@ -652,11 +632,11 @@ int greydb_find_prefix(struct greydb *db, enum greydb_table tb, const unsigned c
 			rc = GREYDB_AMBIGUOUS;
 	}
 	mdb_cursor_close(c);
-	txn_abort(db, t);
+	greydb_txn_abort(db, t);
 	return rc;
 }
 
-int greydb_walk(struct greydb *db, enum greydb_table tb, greydb_walk_fn cb, void *arg)
+int greydb_walk(struct greydb *db, enum grey_table tb, grey_walk_fn cb, void *arg)
 {
 	unsigned char resume[GREY_HASH_LEN], kb[WALK_CHUNK][GREY_HASH_LEN];
 	struct grey_record *recs = xmalloc(WALK_CHUNK * sizeof *recs);
@@ -669,10 +649,10 @@ int greydb_walk(struct greydb *db, enum greydb_table tb, greydb_walk_fn cb, void
 
 	while (!done) {
 		/* Copy a chunk out inside a short read txn, call back outside it. */
-		if ((rc = txn_begin(db, MDB_RDONLY, &t)) != 0)
+		if ((rc = greydb_txn_begin(db, MDB_RDONLY, &t)) != 0)
 			break;
 		if ((rc = mdb_cursor_open(t, db->dbi[tb], &c)) != 0) {
-			txn_abort(db, t);
+			greydb_txn_abort(db, t);
 			break;
 		}
 		k.mv_size = GREY_HASH_LEN;
@@ -694,7 +674,7 @@ int greydb_walk(struct greydb *db, enum greydb_table tb, greydb_walk_fn cb, void
 			done = true;
 		}
 		mdb_cursor_close(c);
-		txn_abort(db, t);
+		greydb_txn_abort(db, t);
 		if (rc != 0 && rc != MDB_NOTFOUND)
 			break;
 		rc = 0;
@@ -708,233 +688,3 @@ int greydb_walk(struct greydb *db, enum greydb_table tb, greydb_walk_fn cb, void
 	return rc;
 }
 
-/* ---- expiry ---- */
-
-/* Sleep ms unless the sweeper is told to stop; true when it must stop. */
-static bool sweeper_pause(struct greydb *db, unsigned long ms)
-{
-	struct timespec ts;
-	bool stop;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)(ms / 1000);
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&db->smu);
-	while (!db->stop && pthread_cond_timedwait(&db->scond, &db->smu, &ts) == 0)
-		;
-	stop = db->stop;
-	pthread_mutex_unlock(&db->smu);
-	return stop;
-}
-
-/* One table, batch by batch. pause_ms 0: no pauses (purge). */
-static int sweep_table(struct greydb *db, enum greydb_table tb, const struct grey_params *p,
-	time_t now, unsigned long pause_ms, struct greydb_sweep_stats *st)
-{
-	unsigned char resume[GREY_HASH_LEN];
-	struct grey_record r;
-	bool have = false, done = false;
-	unsigned long deleted;
-	MDB_txn *t;
-	MDB_cursor *c;
-	MDB_val k, v;
-	size_t seen;
-	int rc, n;
-
-	while (!done) {
-		if ((rc = txn_begin(db, 0, &t)) != 0)
-			return rc;
-		seen = map_size_now(db);
-		if ((rc = mdb_cursor_open(t, db->dbi[tb], &c)) != 0) {
-			txn_abort(db, t);
-			return rc;
-		}
-		deleted = 0;
-		k.mv_size = GREY_HASH_LEN;
-		k.mv_data = resume;
-		rc = mdb_cursor_get(c, &k, &v, have ? MDB_SET_RANGE : MDB_FIRST);
-		for (n = 0; rc == 0 && n < GREYDB_SWEEP_BATCH; n++) {
-			if (greyrec_decode(v.mv_data, v.mv_size, &r) != 0 ||
-			    greylist_expired(p, now, &r)) {
-				if ((rc = mdb_cursor_del(c, 0)) != 0)
-					break;
-				deleted++;
-			}
-			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
-		}
-		if (rc == 0) {
-			memcpy(resume, k.mv_data, k.mv_size < GREY_HASH_LEN ? k.mv_size : GREY_HASH_LEN);
-			if (k.mv_size < GREY_HASH_LEN)
-				memset(resume + k.mv_size, 0, GREY_HASH_LEN - k.mv_size);
-			have = true;
-		} else if (rc == MDB_NOTFOUND) {
-			done = true;
-			rc = 0;
-		}
-		mdb_cursor_close(c);
-		if (rc) {
-			txn_abort(db, t);
-		} else {
-			rc = txn_commit(db, t);
-			if (rc == 0) {
-				if (st) {
-					st->examined += (unsigned long)n;
-					st->deleted += deleted;
-				}
-				if (!done && pause_ms && sweeper_pause(db, pause_ms))
-					return 0;
-				continue;
-			}
-		}
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = map_grow(db, seen)) != 0)
-			return rc;
-		done = false;   /* redo this batch */
-	}
-	return 0;
-}
-
-int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
-	struct greydb_sweep_stats *st)
-{
-	int rc;
-
-	if (db->read_only)
-		return EROFS;
-	rc = sweep_table(db, GREYDB_TRIPLETS, p, now, 0, st);
-	if (rc == 0)
-		rc = sweep_table(db, GREYDB_CLIENTS, p, now, 0, st);
-	return rc;
-}
-
-static void *sweeper_main(void *arg)
-{
-	struct greydb *db = arg;
-	struct greydb_sweep_stats st;
-	struct grey_params p;
-	uint64_t next_sweep = 0, now_ms;
-	unsigned secs;
-	int rc, dead;
-
-	for (;;) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-		pthread_mutex_lock(&db->smu);
-		p = db->sp;
-		secs = db->sweep_secs;
-		pthread_mutex_unlock(&db->smu);
-		if (now_ms >= next_sweep) {
-			memset(&st, 0, sizeof st);
-			rc = sweep_table(db, GREYDB_TRIPLETS, &p, clock_now(), 2, &st);
-			if (rc == 0)
-				rc = sweep_table(db, GREYDB_CLIENTS, &p, clock_now(), 2, &st);
-			if (rc)
-				log_msg(RP_LOG_WARNING, "greylist: %s: sweep: %s", db->path,
-					mdb_strerror(rc));
-			else if (st.deleted)
-				log_msg(RP_LOG_INFO, "greylist: %s: swept %lu of %lu entries",
-					db->path, st.deleted, st.examined);
-			__atomic_add_fetch(&db->swept, st.deleted, __ATOMIC_RELAXED);
-			__atomic_add_fetch(&db->sweeps, 1, __ATOMIC_RELEASE);
-			mdb_reader_check(db->env, &dead);
-			next_sweep = now_ms + (uint64_t)secs * 1000;
-		}
-		mdb_env_sync(db->env, 1);
-		if (sweeper_pause(db, secs && secs < GREYDB_SYNC_SECS ? secs * 1000UL
-				: GREYDB_SYNC_SECS * 1000UL))
-			break;
-	}
-	return NULL;
-}
-
-int greydb_sweeper_start(struct greydb *db, const struct grey_params *p, unsigned sweep_secs)
-{
-	int rc;
-
-	if (db->read_only || db->sweeper_on)
-		return EINVAL;
-	db->sp = *p;
-	db->sweep_secs = sweep_secs ? sweep_secs : 1;
-	db->stop = false;
-	rc = pthread_create(&db->sweeper, NULL, sweeper_main, db);
-	if (rc == 0)
-		db->sweeper_on = true;
-	return rc;
-}
-
-void greydb_sweeper_stop(struct greydb *db)
-{
-	if (!db || !db->sweeper_on)
-		return;
-	pthread_mutex_lock(&db->smu);
-	db->stop = true;
-	pthread_cond_broadcast(&db->scond);
-	pthread_mutex_unlock(&db->smu);
-	pthread_join(db->sweeper, NULL);
-	db->sweeper_on = false;
-}
-
-void greydb_set_params(struct greydb *db, const struct grey_params *p)
-{
-	pthread_mutex_lock(&db->smu);
-	db->sp = *p;
-	pthread_mutex_unlock(&db->smu);
-}
-
-/* ---- stats ---- */
-
-static int count_reader(const char *msg, void *ctx)
-{
-	(void)msg;
-	(*(unsigned *)ctx)++;
-	return 0;
-}
-
-int greydb_stat(struct greydb *db, struct greydb_stats *s)
-{
-	MDB_envinfo ei;
-	MDB_stat ms;
-	MDB_txn *t;
-	struct stat st;
-	mdb_filehandle_t fd;
-	unsigned lines = 0;
-	int rc;
-
-	memset(s, 0, sizeof *s);
-	if ((rc = txn_begin(db, MDB_RDONLY, &t)) != 0)
-		return rc;
-	if ((rc = mdb_stat(t, db->dbi[GREYDB_TRIPLETS], &ms)) == 0) {
-		s->triplets = ms.ms_entries;
-		s->page_size = ms.ms_psize;
-		rc = mdb_stat(t, db->dbi[GREYDB_CLIENTS], &ms);
-		s->clients = ms.ms_entries;
-	}
-	mdb_env_info(db->env, &ei);
-	txn_abort(db, t);
-	if (rc)
-		return rc;
-	s->map_size = ei.me_mapsize;
-	s->last_pgno = ei.me_last_pgno;
-	s->last_txnid = ei.me_last_txnid;
-	s->readers_max = ei.me_maxreaders;
-	/* mdb_reader_list prints a header line, then one line per slot in use. */
-	mdb_reader_list(db->env, count_reader, &lines);
-	s->readers_used = lines > 0 ? lines - 1 : 0;
-	if (mdb_env_get_fd(db->env, &fd) == 0 && fstat(fd, &st) == 0)
-		s->file_size = (size_t)st.st_size;
-	s->grown = __atomic_load_n(&db->grown, __ATOMIC_RELAXED);
-	s->sweeps = __atomic_load_n(&db->sweeps, __ATOMIC_ACQUIRE);
-	s->swept = __atomic_load_n(&db->swept, __ATOMIC_RELAXED);
-	return 0;
-}
-
-int greydb_sync(struct greydb *db)
-{
-	return db->read_only ? 0 : mdb_env_sync(db->env, 1);
-}

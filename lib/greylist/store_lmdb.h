@@ -1,5 +1,6 @@
 /*
- * greylist_db - the greylist store: one LMDB environment per process
+ * store_lmdb - the embedded greylist store (the default backend behind
+ * greylist/store.h, as greystore_lmdb_ops): one LMDB environment per process
  * holding two databases, "triplets" and "clients" (auto-allow counters),
  * keyed by the 32-byte SHA-256 of the normalised triplet / client part
  * (greylist.h), plus a background sweeper that deletes expired entries.
@@ -45,8 +46,8 @@
  * GREYDB_AMBIGUOUS for a prefix that matches several keys; any other
  * non-zero value is an LMDB or errno code for greydb_strerror.
  */
-#ifndef RAMPART_GREYLIST_DB_H
-#define RAMPART_GREYLIST_DB_H
+#ifndef RAMPART_STORE_LMDB_H
+#define RAMPART_STORE_LMDB_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -54,6 +55,7 @@
 #include <time.h>
 
 #include "greylist/greylist.h"
+#include "greylist/store.h"
 
 #define GREY_REC_VERSION 1
 #define GREY_REC_HEADER 38
@@ -61,10 +63,9 @@
 #define GREYDB_FORMAT 1          /* format marker in the main database */
 #define GREYDB_SYNC_SECS 30
 #define GREYDB_SWEEP_BATCH 500   /* entries examined per sweeper write txn */
-#define GREYDB_AMBIGUOUS (-1)
+#define GREYDB_AMBIGUOUS GREY_STORE_AMBIGUOUS
 #define GREYDB_ERRLEN 512
 
-enum greydb_table { GREYDB_TRIPLETS, GREYDB_CLIENTS };
 
 struct greydb;
 
@@ -107,18 +108,18 @@ int greyrec_decode(const void *data, size_t len, struct grey_record *r);
 
 /* Lookup, store, delete by hash. get: 0, MDB_NOTFOUND, or an error (a
  * record of another version is an error: MDB_INCOMPATIBLE). */
-int greydb_get(struct greydb *db, enum greydb_table t, const unsigned char hash[GREY_HASH_LEN],
+int greydb_get(struct greydb *db, enum grey_table t, const unsigned char hash[GREY_HASH_LEN],
 	struct grey_record *r);
-int greydb_put(struct greydb *db, enum greydb_table t, const unsigned char hash[GREY_HASH_LEN],
+int greydb_put(struct greydb *db, enum grey_table t, const unsigned char hash[GREY_HASH_LEN],
 	const struct grey_record *r);
 /* n records in one write transaction (bulk loads; growth as for put). */
-int greydb_put_batch(struct greydb *db, enum greydb_table t,
+int greydb_put_batch(struct greydb *db, enum grey_table t,
 	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n);
-int greydb_delete(struct greydb *db, enum greydb_table t,
+int greydb_delete(struct greydb *db, enum grey_table t,
 	const unsigned char hash[GREY_HASH_LEN]);
 /* The single key starting with prefix (plen bytes): 0 and hash/r filled,
  * MDB_NOTFOUND, GREYDB_AMBIGUOUS, or an error. */
-int greydb_find_prefix(struct greydb *db, enum greydb_table t, const unsigned char *prefix,
+int greydb_find_prefix(struct greydb *db, enum grey_table t, const unsigned char *prefix,
 	size_t plen, unsigned char hash[GREY_HASH_LEN], struct grey_record *r);
 
 /*
@@ -127,17 +128,14 @@ int greydb_find_prefix(struct greydb *db, enum greydb_table t, const unsigned ch
  * old pages. r is NULL for a record that does not decode. A non-zero return
  * from cb stops the walk and is returned.
  */
-typedef int (*greydb_walk_fn)(const unsigned char hash[GREY_HASH_LEN],
-	const struct grey_record *r, void *arg);
-int greydb_walk(struct greydb *db, enum greydb_table t, greydb_walk_fn cb, void *arg);
 
-struct greydb_sweep_stats {
-	unsigned long examined, deleted;
-};
+int greydb_walk(struct greydb *db, enum grey_table t, grey_walk_fn cb, void *arg);
+
+
 /* Delete every entry expired at now (greylist_expired) or undecodable, in
  * write transactions of at most GREYDB_SWEEP_BATCH entries. Adds to st. */
 int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
-	struct greydb_sweep_stats *st);
+	struct grey_sweep_stats *st);
 
 /*
  * Background sweeper: every sweep_secs (first pass at once) a purge at
@@ -161,5 +159,9 @@ struct greydb_stats {
 int greydb_stat(struct greydb *db, struct greydb_stats *s);
 /* Flush committed transactions to disk (mdb_env_sync, forced). */
 int greydb_sync(struct greydb *db);
+
+/* The backend row for greylist/store.c: the calls above behind the seam
+ * (MDB_NOTFOUND becomes GREY_STORE_NOTFOUND; target is the file path). */
+extern const struct grey_store_ops greystore_lmdb_ops;
 
 #endif

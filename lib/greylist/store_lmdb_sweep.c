@@ -1,0 +1,249 @@
+/* store_lmdb_sweep - expiry, the sweeper thread and statistics of the
+ * LMDB greylist store; see store_lmdb.h. */
+#define _GNU_SOURCE
+#include "greylist/store_lmdb_int.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/util.h"
+
+/* ---- expiry ---- */
+
+/* Sleep ms unless the sweeper is told to stop; true when it must stop. */
+static bool sweeper_pause(struct greydb *db, unsigned long ms)
+{
+	struct timespec ts;
+	bool stop;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += (time_t)(ms / 1000);
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&db->smu);
+	while (!db->stop && pthread_cond_timedwait(&db->scond, &db->smu, &ts) == 0)
+		;
+	stop = db->stop;
+	pthread_mutex_unlock(&db->smu);
+	return stop;
+}
+
+/* One table, batch by batch. pause_ms 0: no pauses (purge). */
+static int sweep_table(struct greydb *db, enum grey_table tb, const struct grey_params *p,
+	time_t now, unsigned long pause_ms, struct grey_sweep_stats *st)
+{
+	unsigned char resume[GREY_HASH_LEN];
+	struct grey_record r;
+	bool have = false, done = false;
+	unsigned long deleted;
+	MDB_txn *t;
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t seen;
+	int rc, n;
+
+	while (!done) {
+		if ((rc = greydb_txn_begin(db, 0, &t)) != 0)
+			return rc;
+		seen = greydb_map_size(db);
+		if ((rc = mdb_cursor_open(t, db->dbi[tb], &c)) != 0) {
+			greydb_txn_abort(db, t);
+			return rc;
+		}
+		deleted = 0;
+		k.mv_size = GREY_HASH_LEN;
+		k.mv_data = resume;
+		rc = mdb_cursor_get(c, &k, &v, have ? MDB_SET_RANGE : MDB_FIRST);
+		for (n = 0; rc == 0 && n < GREYDB_SWEEP_BATCH; n++) {
+			if (greyrec_decode(v.mv_data, v.mv_size, &r) != 0 ||
+			    greylist_expired(p, now, &r)) {
+				if ((rc = mdb_cursor_del(c, 0)) != 0)
+					break;
+				deleted++;
+			}
+			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
+		}
+		if (rc == 0) {
+			memcpy(resume, k.mv_data, k.mv_size < GREY_HASH_LEN ? k.mv_size : GREY_HASH_LEN);
+			if (k.mv_size < GREY_HASH_LEN)
+				memset(resume + k.mv_size, 0, GREY_HASH_LEN - k.mv_size);
+			have = true;
+		} else if (rc == MDB_NOTFOUND) {
+			done = true;
+			rc = 0;
+		}
+		mdb_cursor_close(c);
+		if (rc) {
+			greydb_txn_abort(db, t);
+		} else {
+			rc = greydb_txn_commit(db, t);
+			if (rc == 0) {
+				if (st) {
+					st->examined += (unsigned long)n;
+					st->deleted += deleted;
+				}
+				if (!done && pause_ms && sweeper_pause(db, pause_ms))
+					return 0;
+				continue;
+			}
+		}
+		if (rc != MDB_MAP_FULL)
+			return rc;
+		if ((rc = greydb_map_grow(db, seen)) != 0)
+			return rc;
+		done = false;   /* redo this batch */
+	}
+	return 0;
+}
+
+int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
+	struct grey_sweep_stats *st)
+{
+	int rc;
+
+	if (db->read_only)
+		return EROFS;
+	rc = sweep_table(db, GREY_TAB_TRIPLETS, p, now, 0, st);
+	if (rc == 0)
+		rc = sweep_table(db, GREY_TAB_CLIENTS, p, now, 0, st);
+	return rc;
+}
+
+static void *sweeper_main(void *arg)
+{
+	struct greydb *db = arg;
+	struct grey_sweep_stats st;
+	struct grey_params p;
+	uint64_t next_sweep = 0, now_ms;
+	unsigned secs;
+	int rc, dead;
+
+	for (;;) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+		pthread_mutex_lock(&db->smu);
+		p = db->sp;
+		secs = db->sweep_secs;
+		pthread_mutex_unlock(&db->smu);
+		if (now_ms >= next_sweep) {
+			memset(&st, 0, sizeof st);
+			rc = sweep_table(db, GREY_TAB_TRIPLETS, &p, clock_now(), 2, &st);
+			if (rc == 0)
+				rc = sweep_table(db, GREY_TAB_CLIENTS, &p, clock_now(), 2, &st);
+			if (rc)
+				log_msg(RP_LOG_WARNING, "greylist: %s: sweep: %s", db->path,
+					mdb_strerror(rc));
+			else if (st.deleted)
+				log_msg(RP_LOG_INFO, "greylist: %s: swept %lu of %lu entries",
+					db->path, st.deleted, st.examined);
+			__atomic_add_fetch(&db->swept, st.deleted, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&db->sweeps, 1, __ATOMIC_RELEASE);
+			mdb_reader_check(db->env, &dead);
+			next_sweep = now_ms + (uint64_t)secs * 1000;
+		}
+		mdb_env_sync(db->env, 1);
+		if (sweeper_pause(db, secs && secs < GREYDB_SYNC_SECS ? secs * 1000UL
+				: GREYDB_SYNC_SECS * 1000UL))
+			break;
+	}
+	return NULL;
+}
+
+int greydb_sweeper_start(struct greydb *db, const struct grey_params *p, unsigned sweep_secs)
+{
+	int rc;
+
+	if (db->read_only || db->sweeper_on)
+		return EINVAL;
+	db->sp = *p;
+	db->sweep_secs = sweep_secs ? sweep_secs : 1;
+	db->stop = false;
+	rc = pthread_create(&db->sweeper, NULL, sweeper_main, db);
+	if (rc == 0)
+		db->sweeper_on = true;
+	return rc;
+}
+
+void greydb_sweeper_stop(struct greydb *db)
+{
+	if (!db || !db->sweeper_on)
+		return;
+	pthread_mutex_lock(&db->smu);
+	db->stop = true;
+	pthread_cond_broadcast(&db->scond);
+	pthread_mutex_unlock(&db->smu);
+	pthread_join(db->sweeper, NULL);
+	db->sweeper_on = false;
+}
+
+void greydb_set_params(struct greydb *db, const struct grey_params *p)
+{
+	pthread_mutex_lock(&db->smu);
+	db->sp = *p;
+	pthread_mutex_unlock(&db->smu);
+}
+
+/* ---- stats ---- */
+
+static int count_reader(const char *msg, void *ctx)
+{
+	(void)msg;
+	(*(unsigned *)ctx)++;
+	return 0;
+}
+
+int greydb_stat(struct greydb *db, struct greydb_stats *s)
+{
+	MDB_envinfo ei;
+	MDB_stat ms;
+	MDB_txn *t;
+	struct stat st;
+	mdb_filehandle_t fd;
+	unsigned lines = 0;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	if ((rc = greydb_txn_begin(db, MDB_RDONLY, &t)) != 0)
+		return rc;
+	if ((rc = mdb_stat(t, db->dbi[GREY_TAB_TRIPLETS], &ms)) == 0) {
+		s->triplets = ms.ms_entries;
+		s->page_size = ms.ms_psize;
+		rc = mdb_stat(t, db->dbi[GREY_TAB_CLIENTS], &ms);
+		s->clients = ms.ms_entries;
+	}
+	mdb_env_info(db->env, &ei);
+	greydb_txn_abort(db, t);
+	if (rc)
+		return rc;
+	s->map_size = ei.me_mapsize;
+	s->last_pgno = ei.me_last_pgno;
+	s->last_txnid = ei.me_last_txnid;
+	s->readers_max = ei.me_maxreaders;
+	/* mdb_reader_list prints a header line, then one line per slot in use. */
+	mdb_reader_list(db->env, count_reader, &lines);
+	s->readers_used = lines > 0 ? lines - 1 : 0;
+	if (mdb_env_get_fd(db->env, &fd) == 0 && fstat(fd, &st) == 0)
+		s->file_size = (size_t)st.st_size;
+	s->grown = __atomic_load_n(&db->grown, __ATOMIC_RELAXED);
+	s->sweeps = __atomic_load_n(&db->sweeps, __ATOMIC_ACQUIRE);
+	s->swept = __atomic_load_n(&db->swept, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int greydb_sync(struct greydb *db)
+{
+	return db->read_only ? 0 : mdb_env_sync(db->env, 1);
+}
