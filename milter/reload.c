@@ -5,13 +5,19 @@
  * loads the config and the access file it names into a new snapshot and
  * builds its engine. On success the engine replaces the current one under
  * eng_lock; open connections keep the one they started with. Settings read
- * only at start ([milter] socket, user, group, pidfile; the DNS cache size
- * and the greylist database) keep their start-up values until a restart. On failure every problem is
- * logged and the old snapshot stays.
+ * only at start ([milter] socket, user, group, pidfile; the DNS cache size)
+ * keep their start-up values until a restart. The greylist store is opened
+ * only at start, so a reload that would need another one (greylisting
+ * turned on when it was off at start, or another [greylist] database) is
+ * refused with a log line naming the key: accepting it would defer every
+ * recipient for ever. On failure every problem is logged and the old
+ * snapshot stays.
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <libmilter/mfapi.h>
 
@@ -56,12 +62,31 @@ void log_dns_cache_stats(const struct rp_shared *shared)
 		(unsigned long long)st.misses, (unsigned long long)st.evictions);
 }
 
+/* Why cfg cannot be taken without a restart (into why), or false. */
+static bool needs_restart(const struct rp_config *cfg, char *why, size_t size)
+{
+	const struct grey_store *st = shared_state->greylist;
+
+	if (!st && cfg->greylist.mode != RP_GREY_OFF) {
+		snprintf(why, size, "[greylist] mode is no longer off, but greylisting was off at "
+			"start and its database is opened only then");
+		return true;
+	}
+	if (st && cfg->greylist.mode != RP_GREY_OFF
+	    && strcmp(greystore_target(st), cfg->greylist.database) != 0) {
+		snprintf(why, size, "[greylist] database changed from %s to %s; it is opened only "
+			"at start", greystore_target(st), cfg->greylist.database);
+		return true;
+	}
+	return false;
+}
+
 static void reload_once(void)
 {
 	struct rp_errlist errs = { 0 };
 	struct rp_config *cfg = config_load(cfg_path, &errs);
 	struct rp_engine *eng;
-	char err[256];
+	char err[1024];
 
 	if (!cfg) {
 		for (size_t i = 0; i < errs.n; i++)
@@ -71,6 +96,12 @@ static void reload_once(void)
 		return;
 	}
 	errlist_clear(&errs);
+	if (needs_restart(cfg, err, sizeof err)) {
+		log_msg(RP_LOG_ERR, "reload of %s refused: %s: restart rampart to apply it; the "
+			"running configuration stays", cfg_path, err);
+		config_unref(cfg);
+		return;
+	}
 	eng = engine_new(cfg, shared_state, err, sizeof err);
 	config_unref(cfg);
 	if (!eng) {
@@ -83,9 +114,6 @@ static void reload_once(void)
 		struct grey_params gp;
 		greylist_params_from_config(&cfg->greylist, &gp);
 		greystore_set_params(shared_state->greylist, &gp);
-	} else if (cfg->greylist.mode != RP_GREY_OFF) {
-		log_msg(RP_LOG_WARNING, "greylisting was off at start: restart rampart to open %s",
-			cfg->greylist.database);
 	}
 	engine_install(eng);
 	log_msg(RP_LOG_NOTICE, "configuration reloaded from %s", cfg_path);

@@ -26,6 +26,7 @@
 
 #include "base/hostname.h"
 #include "base/util.h"
+#include "dns/dns.h"
 
 #define RESOLV_CONF "/etc/resolv.conf"
 
@@ -103,7 +104,9 @@ static void resolv_nameservers(struct rp_strlist *l)
 	while (f && fgets(line, sizeof line, f)) {
 		char kw[16], addr[128];
 		struct rp_netaddr na;
-		if (sscanf(line, "%15s %127s", kw, addr) == 2 && strcmp(kw, "nameserver") == 0
+		/* The resolver takes RP_DNS_MAX_NS; the C library uses 3. */
+		if (l->n < RP_DNS_MAX_NS
+		    && sscanf(line, "%15s %127s", kw, addr) == 2 && strcmp(kw, "nameserver") == 0
 		    && netaddr_parse(addr, &na) == 0) {
 			char a[RP_ADDRSTRLEN];
 			netaddr_format(&na, a, sizeof a);

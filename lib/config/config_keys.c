@@ -15,6 +15,7 @@
 
 #include "base/hostname.h"
 #include "base/util.h"
+#include "dns/dns.h"
 #include "greylist/store.h"
 
 /* ------------------------------------------------------------------ */
@@ -368,6 +369,13 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 			}
 			break;
 		case K_NAMESERVERS:
+			if (i >= RP_DNS_MAX_NS) {
+				snprintf(form, formsize, "%zu addresses: expected at most %d",
+					items.n, RP_DNS_MAX_NS);
+				strlist_free(&items);
+				strlist_free(&out);
+				return -1;
+			}
 			ok = netaddr_parse(it, &na) == 0;
 			if (ok) {
 				char a[RP_ADDRSTRLEN];
@@ -405,7 +413,9 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 	if (i < nitems) {
 		strlist_free(&out);
 		cidrlist_free(&cidrs);
-		for (size_t j = 0; j < i; j++)
+		/* Only the dnsbl list has sites; the item that failed (i) was
+		 * left empty by dnsbl_site_parse. */
+		for (size_t j = 0; sites && j < i; j++)
 			dnsbl_site_free(&sites[j]);
 		free(sites);
 		return -1;

@@ -54,4 +54,12 @@ mt.sleep(7.5) -- decisions count whole seconds: clearly past 6
 c = attempt("203.0.113.81", "<late@example.com>", "<b@example.net>", SMFIR_REPLYCODE, "retry after retry_window deferred again")
 T.logged("greylist: restart triplet, retry in 2 seconds: client=203.0.113.0/24 from=<late@example.com>")
 mt.disconnect(c)
+-- a reload naming another database is refused: the store opens only at start
+local conf = T.read_conf()
+T.reload(string.gsub(conf, "greylist%.lmdb", "other.lmdb"))
+T.logged("refused: [greylist] database changed from " .. os.getenv("RAMPART_DIR") ..
+	"/greylist.lmdb to " .. os.getenv("RAMPART_DIR") .. "/other.lmdb", "database change refused")
+c = attempt("203.0.113.81", "<late@example.com>", "<b@example.net>", SMFIR_REPLYCODE, "greylisting goes on with the open store")
+T.logged("greylist: early triplet", "decided on the open store")
+mt.disconnect(c)
 T.done()

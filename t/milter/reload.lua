@@ -30,6 +30,29 @@ T.logged("non_fqdn", "the bad key is named")
 T.logged("reload of", "refusal logged")
 try("foo", SMFIR_REPLYCODE, "still rejecting with the old snapshot")
 
+-- a bad item after good ones in a list: refused, named, the daemon lives on
+-- (the clean-up freed DNSBL sites of lists that have none and crashed)
+T.reload(conf .. "\n[rhsbl]\ntargets = helo, sender, bogus\n")
+T.logged("\"bogus\": expected a comma-separated list of helo, sender, client", "bad list item named")
+T.logged("reload of", "bad list item: refusal logged")
+try("foo", SMFIR_REPLYCODE, "alive, old snapshot after a bad list item")
+T.reload(conf .. "\n[policy]\nexempt_recipients = postmaster, abuse, a@b\n")
+T.logged("\"a@b\": expected a comma-separated list of local parts", "bad local part named")
+try("foo", SMFIR_REPLYCODE, "alive after a bad exempt_recipients item")
+
+-- greylisting turned on by a reload: the store opens only at start, so the
+-- reload is refused (accepting it deferred every recipient for ever)
+T.reload(string.gsub(conf, "non_fqdn = off", "non_fqdn = reject") ..
+	"\n[greylist]\nmode = always\ndatabase = " .. os.getenv("RAMPART_DIR") .. "/grey.lmdb\n")
+T.logged("refused: [greylist] mode is no longer off, but greylisting was off at start",
+	"greylisting on by reload refused with its reason")
+T.logged("restart rampart to apply it", "the refusal says what to do")
+local g = T.connect("unknown", "192.0.2.63")
+T.helo(g, "foo.example.com", SMFIR_CONTINUE)
+T.mail(g, "<a@example.com>", SMFIR_CONTINUE)
+T.rcpt(g, "<b@example.net>", SMFIR_CONTINUE, "no deferral after the refused reload")
+mt.disconnect(g)
+
 -- trust_authenticated = no: SASL users are checked like anyone else
 T.reload(string.gsub(string.gsub(conf, "non_fqdn = off", "non_fqdn = reject"),
 	"trust_authenticated = yes", "trust_authenticated = no"))

@@ -131,6 +131,14 @@ static const struct { const char *file, *msg; } bad[] = {
 	{ "syntax.conf", D "syntax.conf:2: \"this line has no equals\": syntax error: expected [section], key = value or a # comment" },
 	{ "long_value.conf", D "long_value.conf:2: [milter] user = \"uuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuuu...\": expected a name" },
 	{ "missing.conf", D "missing.conf: cannot open: No such file or directory" },
+	/* a bad item after good ones in a list without DNSBL sites (crashed the clean-up) */
+	{ "bad_list_tail_localpart.conf", D "bad_list_tail_localpart.conf:2: [policy] exempt_recipients = \"postmaster, abuse, a@b\": \"a@b\": expected a comma-separated list of local parts like postmaster, abuse" },
+	{ "bad_list_tail_ns.conf", D "bad_list_tail_ns.conf:2: [dns] nameservers = \"127.0.0.1, 127.0.0.2, dns.example\": \"dns.example\": expected a comma-separated list of IPv4/IPv6 addresses" },
+	{ "bad_list_tail_targets.conf", D "bad_list_tail_targets.conf:2: [rhsbl] targets = \"helo, sender, bogus\": \"bogus\": expected a comma-separated list of helo, sender, client" },
+	{ "bad_list_tail_names.conf", D "bad_list_tail_names.conf:2: [helo] own_names = \"a.example, b.example, -bad-\": \"-bad-\": expected a comma-separated list of host names or IP addresses" },
+	{ "bad_list_tail_cidr.conf", D "bad_list_tail_cidr.conf:2: [policy] trusted_networks = \"127.0.0.0/8, ::1/128, 10.0.0.0/33\": \"10.0.0.0/33\": expected a comma-separated list of addresses or networks like 192.0.2.0/24, 2001:db8::/32" },
+	/* more nameservers than the resolver takes (the start failed after -t said OK) */
+	{ "too_many_ns.conf", D "too_many_ns.conf:2: [dns] nameservers = \"127.0.0.1, 127.0.0.2, 127.0.0.3, 127.0.0.4, 127.0.0.5, 127.0.0.6, 127.0.0.7, 127...\": 9 addresses: expected at most 8" },
 };
 
 static void test_bad_files(void)
