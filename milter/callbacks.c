@@ -112,7 +112,7 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (policy_mail(&s->conn, &s->msg, argv[0], argv + 1, smfi_getsymval(ctx, "{auth_authen}"),
 		    smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
 		return refuse(ctx, &r);
-	return s->conn.trusted || s->msg.ok ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+	return policy_msg_accepted(&s->conn, &s->msg) ? SMFIS_ACCEPT : SMFIS_CONTINUE;
 }
 
 static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)

@@ -30,7 +30,7 @@ void log_open(enum rp_log_target target, int facility, enum rp_log_level level)
 {
 	pthread_mutex_lock(&log_lock);
 	log_target = target;
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 	if (target == RP_LOG_SYSLOG) {
 		if (log_syslog_open)
 			closelog();
@@ -43,7 +43,7 @@ void log_open(enum rp_log_target target, int facility, enum rp_log_level level)
 void log_set_level(enum rp_log_level level)
 {
 	pthread_mutex_lock(&log_lock);
-	log_level = level;
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&log_lock);
 }
 

@@ -50,6 +50,9 @@ struct rp_conn {
 	bool has_addr;
 	char *helo;                      /* raw HELO argument; NULL before HELO */
 	bool trusted;                    /* skip everything from here on */
+	bool helo_ok;                    /* access HELO OK while a client refusal
+	                                  * is held: checks skipped, the held
+	                                  * refusal still given at RCPT */
 	const char *trust_reason;        /* "trusted_networks", "sasl", "access" */
 	rp_checkset skip;                /* access SKIP from client and HELO lines */
 	bool suspicious;                 /* some check used action greylist */
@@ -70,7 +73,9 @@ struct rp_msg {
 	char sender[RP_ADDR_MAX * 2];    /* extracted, "" for <> */
 	bool null_sender;
 	bool smtputf8;
-	bool ok;                         /* access sender OK: skip all checks */
+	bool ok;                         /* access OK (HELO or sender): skip the
+	                                  * checks of ok_stage and later */
+	enum rp_stage ok_stage;          /* the stage of that OK */
 	rp_checkset skip;                /* access sender SKIP */
 	bool suspicious;
 	struct rp_held held_mail;

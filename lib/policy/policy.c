@@ -310,6 +310,45 @@ static void trust(struct rp_conn *c, const char *reason)
 	log_msg(RP_LOG_DEBUG, "%s[%s]: trusted (%s)", c->client_name, c->client_addr, reason);
 }
 
+/*
+ * The first refusal held for delay_reject from a stage before `before`
+ * (client, then HELO, then sender) that skip does not excuse; NULL when
+ * none. m NULL: the connection's alone.
+ */
+static const struct rp_reply *held_before(const struct rp_conn *c, const struct rp_msg *m,
+	enum rp_stage before, rp_checkset skip)
+{
+	const struct rp_held *held[] = { &c->held_connect, &c->held_helo,
+		m ? &m->held_mail : NULL };
+	const enum rp_stage stage[] = { RP_STAGE_CONNECT, RP_STAGE_HELO, RP_STAGE_MAIL };
+
+	for (size_t h = 0; h < RP_ARRAY_LEN(held); h++) {
+		if (!held[h] || stage[h] >= before)
+			continue;
+		for (unsigned i = 0; i < held[h]->n; i++)
+			if (!(skip & RP_CHKBIT(held[h]->r[i].check)))
+				return &held[h]->r[i];
+	}
+	return NULL;
+}
+
+/* Give a held refusal at RCPT (SPF's text re-rendered for the recipient). */
+static int give_held(struct rp_conn *c, struct rp_msg *m, const char *rcpt,
+	const struct rp_reply *held, struct rp_reply *out)
+{
+	*out = *held;
+	if (out->check == RP_CHK_SPF && m->spf_done)
+		spf_reply(&m->spf, c->client_addr, address_domain(rcpt), reply_is_temp(out), out);
+	log_refusal(c, m, "reject", RP_STAGE_RCPT, rcpt, m->queue_id, out);
+	return RP_REFUSE;
+}
+
+bool policy_msg_accepted(const struct rp_conn *c, const struct rp_msg *m)
+{
+	rp_checkset skip = c->skip | m->skip;
+	return c->trusted || (m->ok && !held_before(c, m, m->ok_stage, skip));
+}
+
 /* --- stages ------------------------------------------------------------- */
 
 int policy_connect(struct rp_conn *c, struct rp_reply *out)
@@ -352,7 +391,12 @@ int policy_helo(struct rp_conn *c, const char *helo, struct rp_reply *out)
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_HELO, NULL, ev.arg, &ar);
 		if (ar.act == RP_ACC_OK) {
-			trust(c, "access");
+			/* A HELO OK covers HELO and what comes after, never a
+			 * client refusal held for delay_reject (SPEC §4). */
+			if (!held_before(c, NULL, RP_STAGE_HELO, 0))
+				trust(c, "access");
+			else
+				c->helo_ok = true;
 			return RP_CONTINUE;
 		}
 		if (ar.act == RP_ACC_SKIP)
@@ -389,11 +433,17 @@ int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg, char *cons
 		trust(c, "sasl");
 	if (c->trusted)
 		return RP_CONTINUE;
+	if (c->helo_ok) {
+		m->ok = true;
+		m->ok_stage = RP_STAGE_HELO;
+		return RP_CONTINUE;
+	}
 	if (c->cfg->policy.access && !m->null_sender) {
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_SENDER, NULL, m->sender, &ar);
 		if (ar.act == RP_ACC_OK) {
 			m->ok = true;
+			m->ok_stage = RP_STAGE_MAIL;
 			return RP_CONTINUE;
 		}
 		if (ar.act == RP_ACC_SKIP)
@@ -430,13 +480,21 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 	struct rp_eval ev = { .c = c, .m = m, .stage = RP_STAGE_RCPT, .arg = arg ? arg : "",
 		.rcpt = rcpt };
 	rp_checkset rskip = 0;
-	const struct rp_held *held[] = { &c->held_connect, &c->held_helo, &m->held_mail };
+	const struct rp_reply *held;
 
 	if (!address_extract(ev.arg, rcpt, sizeof rcpt))
 		rcpt[0] = '\0';
 	if (queue_id && queue_id[0])
 		rp_strlcpy(m->queue_id, queue_id, sizeof m->queue_id);
-	if (c->trusted || m->ok || (rcpt[0] && !strchr(rcpt, '@') && exempt_recipient(c->cfg, rcpt))) {
+	if (c->trusted || (rcpt[0] && !strchr(rcpt, '@') && exempt_recipient(c->cfg, rcpt))) {
+		note_rcpt(m, rcpt);
+		return RP_CONTINUE;
+	}
+	if (m->ok) {
+		/* HELO or sender OK: only refusals held from before it remain. */
+		if (!exempt_recipient(c->cfg, rcpt)
+		    && (held = held_before(c, m, m->ok_stage, skip_set(&ev, 0))) != NULL)
+			return give_held(c, m, rcpt, held, out);
 		note_rcpt(m, rcpt);
 		return RP_CONTINUE;
 	}
@@ -444,6 +502,11 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_RECIPIENT, NULL, rcpt, &ar);
 		if (ar.act == RP_ACC_OK) {
+			/* A recipient OK covers this recipient's checks, never a
+			 * refusal held from CONNECT, HELO or MAIL (SPEC §4). */
+			if (!exempt_recipient(c->cfg, rcpt)
+			    && (held = held_before(c, m, RP_STAGE_RCPT, skip_set(&ev, 0))) != NULL)
+				return give_held(c, m, rcpt, held, out);
 			note_rcpt(m, rcpt);
 			return RP_CONTINUE;
 		}
@@ -455,18 +518,8 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 	if (exempt_recipient(c->cfg, rcpt)) {
 		rskip |= RP_CHKBIT(RP_CHK_GREYLIST);
 	} else {
-		rp_checkset skip = skip_set(&ev, rskip);
-		for (size_t h = 0; h < RP_ARRAY_LEN(held); h++)
-			for (unsigned i = 0; i < held[h]->n; i++) {
-				if (skip & RP_CHKBIT(held[h]->r[i].check))
-					continue;
-				*out = held[h]->r[i];
-				if (out->check == RP_CHK_SPF && m->spf_done)
-					spf_reply(&m->spf, c->client_addr, address_domain(rcpt),
-						reply_is_temp(out), out);
-				log_refusal(c, m, "reject", RP_STAGE_RCPT, rcpt, m->queue_id, out);
-				return RP_REFUSE;
-			}
+		if ((held = held_before(c, m, RP_STAGE_RCPT, skip_set(&ev, rskip))) != NULL)
+			return give_held(c, m, rcpt, held, out);
 	}
 	if (run_stage(&ev, rskip, m->queue_id, out) == RP_REFUSE)
 		return RP_REFUSE;

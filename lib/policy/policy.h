@@ -59,6 +59,10 @@ int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg,
 	char *const *esmtp, const char *auth, const char *queue_id, struct rp_reply *out);
 int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg,
 	const char *queue_id, struct rp_reply *out);
+/* After MAIL: true when nothing rampart may still say applies to this
+ * message (trusted, or an access OK with no refusal held from before it),
+ * so the milter can accept it without the RCPT events. */
+bool policy_msg_accepted(const struct rp_conn *c, const struct rp_msg *m);
 /* End of message: fills up to max headers, returns how many; logs the
  * pass line. */
 unsigned policy_eom(struct rp_conn *c, struct rp_msg *m, const char *queue_id,

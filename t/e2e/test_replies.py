@@ -95,8 +95,14 @@ class Replies(RampartCase):
         self.assertEqual(r.line, "554 5.7.1 <mail.example.com[198.51.100.7]>: Client host rejected: Access denied")
         r = self.rcpt_reply("192.0.2.16", "mail.example.com", "<x@spammer.example>")
         self.assertEqual(r.line, "554 5.7.1 <x@spammer.example>: Sender address rejected: Your mail is not wanted here")
+        r = self.rcpt_reply("192.0.2.16", "mail.example.com", "<a@example.com>", rcpt="<vip@example.net>")
+        self.assertEqual(r.code, 250, "recipient OK: %s" % r)
+        # an OK never excuses a refusal decided before it (delay_reject changes
+        # when a verdict is given, never whether)
         r = self.rcpt_reply("192.0.2.16", "foo", "<a@example.com>", rcpt="<vip@example.net>")
-        self.assertEqual(r.code, 250, "recipient OK overrides the held HELO refusal: %s" % r)
+        self.assertEqual(r.line, "504 5.5.2 <foo>: Helo command rejected: need fully-qualified hostname")
+        r = self.rcpt_reply("198.51.100.7", "mail.example.com", "<a@example.com>", rcpt="<vip@example.net>")
+        self.assertEqual(r.line, "554 5.7.1 <mail.example.com[198.51.100.7]>: Client host rejected: Access denied")
 
     def test_hostile_input(self):
         big = "a" * 4096 + ".example.com"
