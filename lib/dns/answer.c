@@ -64,6 +64,20 @@ bool dns_answer_add_text(struct rp_dns_answer *a, const char *text, size_t len)
 	return true;
 }
 
+size_t dns_answer_size(const struct rp_dns_answer *a)
+{
+	size_t n = sizeof *a;
+	if (a->rr)
+		n += RP_DNS_MAX_RR * sizeof *a->rr;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->rr[i].name)
+			n += strlen(a->rr[i].name) + 1;
+		if (a->rr[i].text)
+			n += a->rr[i].text_len + 1;
+	}
+	return n;
+}
+
 void dns_answer_ref(const struct rp_dns_answer *a)
 {
 	if (a)

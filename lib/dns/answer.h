@@ -66,6 +66,10 @@ struct rp_dns_answer {
  * RFC 7505), as Postfix decides. */
 bool dns_answer_is_null_mx(const struct rp_dns_answer *a);
 
+/* Bytes an answer holds (struct, records, names, texts), for the cache's
+ * memory bound. */
+size_t dns_answer_size(const struct rp_dns_answer *a);
+
 void dns_answer_ref(const struct rp_dns_answer *a);
 void dns_answer_unref(const struct rp_dns_answer *a);
 

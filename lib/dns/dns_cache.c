@@ -17,6 +17,7 @@ struct entry {
 	const struct rp_dns_answer *ans;  /* NULL: slot unused */
 	enum rp_dns_type type;
 	unsigned char ref;       /* CLOCK reference bit */
+	size_t size;             /* dns_answer_size(ans) */
 	char name[RP_DNS_NAME_MAX + 1];
 };
 
@@ -26,7 +27,8 @@ struct stripe {
 	size_t nbucket;          /* power of two */
 	struct entry *slot;      /* the CLOCK ring, cap entries */
 	size_t cap, used, hand;
-	uint64_t hits, misses, inserts, evictions, expired;
+	size_t bytes, max_bytes; /* held by the answers / the bound */
+	uint64_t hits, misses, inserts, evictions, expired, too_big;
 } __attribute__((aligned(64)));
 
 struct rp_dns_cache {
@@ -74,6 +76,9 @@ struct rp_dns_cache *dns_cache_new(unsigned entries, unsigned max_ttl)
 			s->nbucket <<= 1;
 		s->bucket = xcalloc(s->nbucket, sizeof(*s->bucket));
 		s->slot = xcalloc(per, sizeof(*s->slot));
+		s->max_bytes = per * RP_DNS_CACHE_AVG_BYTES;
+		if (s->max_bytes < RP_DNS_CACHE_ENTRY_MAX)
+			s->max_bytes = RP_DNS_CACHE_ENTRY_MAX;
 	}
 	c->max_ttl = max_ttl ? max_ttl : 3600;
 	c->refs = 1;
@@ -94,7 +99,7 @@ void dns_cache_free(struct rp_dns_cache *c)
 	for (size_t i = 0; i < RP_DNS_CACHE_STRIPES; i++) {
 		struct stripe *s = &c->stripe[i];
 		for (size_t k = 0; k < s->used; k++)
-			dns_answer_unref(s->slot[k].ans);
+			dns_answer_unref(s->slot[k].ans);   /* NULL for freed slots */
 		free(s->slot);
 		free(s->bucket);
 		pthread_mutex_destroy(&s->mu);
@@ -160,10 +165,39 @@ const struct rp_dns_answer *dns_cache_get(struct rp_dns_cache *c, const char *na
 	return a;
 }
 
+/* CLOCK: a free slot, or an expired or not recently used entry; skips
+ * recently used entries once, so it ends within two turns of the ring.
+ * Never returns keep. Caller holds s->mu; s->used == s->cap. */
+static struct entry *clock_victim(struct stripe *s, time_t now, const struct entry *keep)
+{
+	for (;;) {
+		struct entry *cand = &s->slot[s->hand];
+		s->hand = (s->hand + 1) % s->cap;
+		if (cand == keep)
+			continue;
+		if (!cand->ans || cand->expires <= now || !cand->ref)
+			return cand;
+		cand->ref = 0;
+	}
+}
+
+/* Unlink slot e and uncount its bytes; the caller releases e->ans. Caller
+ * holds s->mu. */
+static void entry_clear(struct stripe *s, struct entry *e)
+{
+	if (!e->ans)
+		return;
+	unlink_entry(s, e);
+	s->bytes -= e->size;
+	e->size = 0;
+	s->evictions++;
+}
+
 void dns_cache_put(struct rp_dns_cache *c, const char *name, enum rp_dns_type type,
 	const struct rp_dns_answer *a, uint32_t ttl)
 {
 	const struct rp_dns_answer *old = NULL;
+	size_t size;
 	unsigned cap_ttl;
 	uint64_t h;
 	struct stripe *s;
@@ -179,6 +213,13 @@ void dns_cache_put(struct rp_dns_cache *c, const char *name, enum rp_dns_type ty
 		ttl = cap_ttl;
 	h = key_hash(c->seed, name, type);
 	s = stripe_of(c, h);
+	size = dns_answer_size(a);
+	if (size > RP_DNS_CACHE_ENTRY_MAX || size > s->max_bytes) {
+		pthread_mutex_lock(&s->mu);
+		s->too_big++;
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
 	now = clock_now();
 	dns_answer_ref(a);
 	pthread_mutex_lock(&s->mu);
@@ -187,19 +228,8 @@ void dns_cache_put(struct rp_dns_cache *c, const char *name, enum rp_dns_type ty
 		if (s->used < s->cap) {
 			e = &s->slot[s->used++];
 		} else {
-			/* CLOCK: skip recently used entries once, take expired
-			 * ones at once; ends within two turns of the ring. */
-			for (;;) {
-				struct entry *cand = &s->slot[s->hand];
-				s->hand = (s->hand + 1) % s->cap;
-				if (cand->expires <= now || !cand->ref) {
-					e = cand;
-					break;
-				}
-				cand->ref = 0;
-			}
-			unlink_entry(s, e);
-			s->evictions++;
+			e = clock_victim(s, now, NULL);
+			entry_clear(s, e);
 		}
 		old = e->ans;
 		e->hash = h;
@@ -209,11 +239,22 @@ void dns_cache_put(struct rp_dns_cache *c, const char *name, enum rp_dns_type ty
 		s->bucket[h & (s->nbucket - 1)] = e;
 	} else {
 		old = e->ans;
+		s->bytes -= e->size;
 	}
 	e->ans = a;
+	e->size = size;
 	e->expires = now + (time_t)ttl;
 	e->ref = 0;
+	s->bytes += size;
 	s->inserts++;
+	/* The memory bound: evict others until the stripe fits again. */
+	while (s->bytes > s->max_bytes) {
+		struct entry *v = clock_victim(s, now, e);
+		const struct rp_dns_answer *va = v->ans;
+		entry_clear(s, v);
+		v->ans = NULL;
+		dns_answer_unref(va);    /* rare: memory bound reached */
+	}
 	pthread_mutex_unlock(&s->mu);
 	dns_answer_unref(old);
 }
@@ -231,7 +272,10 @@ void dns_cache_stats(struct rp_dns_cache *c, struct rp_dns_cache_stats *out)
 		out->inserts += s->inserts;
 		out->evictions += s->evictions;
 		out->expired += s->expired;
-		out->entries += s->used;
+		for (size_t k = 0; k < s->used; k++)
+			out->entries += s->slot[k].ans != NULL;
+		out->bytes += s->bytes;
+		out->too_big += s->too_big;
 		pthread_mutex_unlock(&s->mu);
 	}
 }

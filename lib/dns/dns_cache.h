@@ -1,7 +1,11 @@
 /*
  * dns_cache - the process-wide DNS answer cache, shared by every resolver
  * (and so by every config snapshot): keyed by (lower-case name, type),
- * expiring by clock_now(), bounded in entries with CLOCK eviction.
+ * expiring by clock_now(), bounded in entries and in bytes with CLOCK
+ * eviction: at most `entries` answers holding at most entries x
+ * RP_DNS_CACHE_AVG_BYTES bytes (40 MB at the default 20,000 entries), and
+ * no answer over RP_DNS_CACHE_ENTRY_MAX bytes is kept at all (15 TXT
+ * records of 4 KiB for an attacker's name are asked again, never stored).
  *
  * Threads: any thread. The table is split into RP_DNS_CACHE_STRIPES
  * stripes chosen by key hash, each with its own mutex guarding its hash
@@ -21,11 +25,15 @@
 struct rp_dns_cache;
 
 #define RP_DNS_CACHE_STRIPES 16
+#define RP_DNS_CACHE_AVG_BYTES 2048     /* memory budget per entry */
+#define RP_DNS_CACHE_ENTRY_MAX 16384    /* larger answers are not cached */
 
 struct rp_dns_cache_stats {
 	uint64_t hits, misses, inserts, evictions, expired;
 	uint64_t entries;        /* live entries now (expired ones included
 	                          * until reused) */
+	uint64_t bytes;          /* what they hold (dns_answer_size) */
+	uint64_t too_big;        /* answers not stored: over RP_DNS_CACHE_ENTRY_MAX */
 };
 
 /* entries: total bound (at least one per stripe); max_ttl: seconds, the

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/clock.h"
 #include "dns/dns.h"
@@ -258,6 +259,70 @@ static void test_threads(void)
 	dns_cache_free(c);
 }
 
+static struct rp_dns_answer *txt_answer(unsigned records, size_t len)
+{
+	struct rp_dns_answer *a = dns_answer_new(RP_DNS_FOUND, 0, "", 600);
+	char *t = malloc(len);
+	memset(t, 'x', len);
+	for (unsigned i = 0; i < records; i++)
+		dns_answer_add_text(a, t, len);
+	free(t);
+	return a;
+}
+
+/* The cache is bounded in bytes too: many big answers never exceed
+ * entries x RP_DNS_CACHE_AVG_BYTES, and an answer over
+ * RP_DNS_CACHE_ENTRY_MAX is not kept at all. */
+static void test_memory_bound(void)
+{
+	const unsigned entries = 20 * RP_DNS_CACHE_STRIPES;
+	struct rp_dns_cache *c = dns_cache_new(entries, 3600);
+	struct rp_dns_cache_stats st;
+	char name[64];
+
+	clock_set_fake(3000000);
+	/* 15 x 4 KiB TXT: 60 KiB, too big to keep */
+	struct rp_dns_answer *huge = txt_answer(15, 4096);
+	T_CHECK(dns_answer_size(huge) > RP_DNS_CACHE_ENTRY_MAX, "15 x 4 KiB is over the entry bound");
+	dns_cache_put(c, "huge.example", RP_DNS_TXT, huge, 600);
+	dns_answer_unref(huge);
+	T_CHECK(dns_cache_get(c, "huge.example", RP_DNS_TXT, NULL) == NULL, "huge answer not cached");
+	dns_cache_stats(c, &st);
+	T_EQ_INT(st.too_big, 1, "counted as too big");
+	T_EQ_INT(st.bytes, 0, "nothing held");
+
+	/* 3 x 4 KiB TXT (~12 KiB each) for 2000 names: bounded by bytes long
+	 * before the entry bound */
+	size_t one = 0;
+	for (int i = 0; i < 2000; i++) {
+		struct rp_dns_answer *a = txt_answer(3, 4096);
+		one = dns_answer_size(a);
+		snprintf(name, sizeof name, "n%d.attacker.example", i);
+		dns_cache_put(c, name, RP_DNS_TXT, a, 600);
+		dns_answer_unref(a);
+	}
+	dns_cache_stats(c, &st);
+	T_CHECK(st.bytes <= (uint64_t)entries * RP_DNS_CACHE_AVG_BYTES,
+		"bytes %llu within %u x %d", (unsigned long long)st.bytes, entries, RP_DNS_CACHE_AVG_BYTES);
+	T_CHECK(st.entries < entries, "the byte bound, not the entry bound, held (%llu entries)",
+		(unsigned long long)st.entries);
+	T_EQ_INT(st.bytes, st.entries * one, "bytes match the entries held");
+	T_CHECK(st.evictions >= 2000 - st.entries, "evicted to fit (%llu)", (unsigned long long)st.evictions);
+	/* the newest is there, and small answers still fit after */
+	T_CHECK(dns_cache_get(c, "n1999.attacker.example", RP_DNS_TXT, NULL) != NULL, "newest kept");
+	dns_answer_unref(dns_cache_get(c, "n1999.attacker.example", RP_DNS_TXT, NULL));
+	dns_answer_unref(dns_cache_get(c, "n1999.attacker.example", RP_DNS_TXT, NULL));
+	struct rp_dns_answer *small = addr_answer("192.0.2.9", 300);
+	dns_cache_put(c, "small.example", RP_DNS_A, small, 300);
+	dns_answer_unref(small);
+	const struct rp_dns_answer *g = dns_cache_get(c, "small.example", RP_DNS_A, NULL);
+	T_CHECK(g != NULL, "small answer cached next to the big ones");
+	dns_answer_unref(g);
+	dns_cache_stats(c, &st);
+	T_CHECK(st.bytes <= (uint64_t)entries * RP_DNS_CACHE_AVG_BYTES, "still within the bound");
+	dns_cache_free(c);
+}
+
 int main(void)
 {
 	test_hit_and_expiry();
@@ -265,5 +330,6 @@ int main(void)
 	test_eviction();
 	test_refcount();
 	test_threads();
+	test_memory_bound();
 	return t_done();
 }
