@@ -201,6 +201,39 @@ static enum rp_spf_result map_result(SPF_response_t *rs, SPF_errcode_t err,
 	}
 }
 
+/*
+ * SPF_request_query_mailfrom() without its loopback short-cut: libspf2
+ * 1.2.10 answers pass (SPF_REASON_LOCALHOST) for any 127.0.0.0/8 or ::1
+ * client before it looks anything up. This is the same sequence
+ * (spf_request.c: prepare, get the record, interpret it) over the
+ * functions spf_request.h, spf_server.h and spf_record.h declare, so a
+ * loopback client is evaluated like every other one (see spf.h). libspf2
+ * has no loopback test below this point (SPF_record_interpret's is
+ * compiled out, include/redirect recurse through SPF_record_interpret).
+ */
+static SPF_errcode_t query_mailfrom(SPF_request_t *rq, SPF_response_t **rsp)
+{
+	SPF_record_t *rec = NULL;
+	SPF_response_t *rs = SPF_response_new(rq);
+
+	*rsp = rs;
+	if (!rs)
+		return SPF_E_NO_MEMORY;
+	rq->cur_dom = rq->use_helo ? rq->helo_dom : rq->env_from_dp;
+	SPF_errcode_t err = SPF_server_get_record(rq->spf_server, rq, rs, &rec);
+	if (err != SPF_E_SUCCESS) {
+		if (rec)
+			SPF_record_free(rec);
+		SPF_i_done(rs, rs->result, rs->reason, rs->err);
+		return err;
+	}
+	rs->spf_record_exp = rec;
+	err = SPF_record_interpret(rec, rq, rs, 0);
+	SPF_record_free(rec);
+	rs->spf_record_exp = NULL;
+	return err;
+}
+
 /* One check_host() for one identity, in a fresh request/response. */
 static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 	const struct rp_netaddr *client, const char *helo, const char *sender,
@@ -244,7 +277,7 @@ static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 		rp_strlcpy(o->problem, "internal error in libspf2", sizeof(o->problem));
 		return;
 	}
-	SPF_errcode_t err = SPF_request_query_mailfrom(rq, &rs);
+	SPF_errcode_t err = query_mailfrom(rq, &rs);
 	tls_jmp = NULL;
 
 	if (!rs) {

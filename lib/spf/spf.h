@@ -15,6 +15,18 @@
  * ever a pass (DNS trouble, the deadline -> temperror; RFC limits, record
  * errors, records refused as unsafe -> permerror). libspf2's fatal error
  * handler is replaced so that it never aborts the daemon during a check.
+ *
+ * Loopback clients (127.0.0.0/8, ::1) are evaluated like any other client:
+ * the record is fetched and 127.0.0.1 is matched against it, so a domain
+ * with "-all" fails and one without a record is none. libspf2's
+ * SPF_request_query_mailfrom() instead passes them (SPF_REASON_LOCALHOST)
+ * without a lookup, which would put "pass ... designates 127.0.0.1" into
+ * the headers for any domain; spf.c runs the same steps without that
+ * short-cut. Why not "none, not evaluated": a client reaches spf_check
+ * only when it is not trusted ([policy] trusted_networks holds loopback by
+ * default), and an admin who took loopback out of it (a local proxy or
+ * relay in front of the MTA) wants those clients judged, not waved
+ * through; an honest result is what the record says.
  */
 #ifndef RAMPART_SPF_H
 #define RAMPART_SPF_H
