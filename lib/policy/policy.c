@@ -576,18 +576,28 @@ static unsigned auth_headers(const struct rp_conn *c, const struct rp_msg *m,
 
 	if ((c->iprev != RP_RES_NONE || spf_ar) && n < max) {
 		struct rp_header *h = &hdrs[n++];
+		/* authserv-id, iprev and spf are each bounded (host names, an
+		 * address, a quoted domain): together they fit v, which is
+		 * then folded when the line would pass 998 octets */
+		char v[RP_HEADER_VALUE_MAX];
+		int k;
 		rp_strlcpy(h->name, "Authentication-Results", sizeof h->name);
-		o = (size_t)snprintf(h->value, sizeof h->value, "%s", cfg->spf.authserv_id);
+		k = snprintf(v, sizeof v, "%s", cfg->spf.authserv_id);
+		o = k < 0 ? 0 : (size_t)k < sizeof v ? (size_t)k : sizeof v - 1;
 		if (c->iprev == RP_RES_PASS)
-			o += (size_t)snprintf(h->value + o, sizeof h->value - o, "; iprev=pass policy.iprev=%s (%s)",
+			k = snprintf(v + o, sizeof v - o, "; iprev=pass policy.iprev=%s (%s)",
 				c->client_addr, c->iprev_name);
 		else if (c->iprev != RP_RES_NONE)
-			o += (size_t)snprintf(h->value + o, sizeof h->value - o, "; iprev=%s policy.iprev=%s",
+			k = snprintf(v + o, sizeof v - o, "; iprev=%s policy.iprev=%s",
 				result_name(c->iprev), c->client_addr);
-		if (spf_ar && o + 3 < sizeof h->value) {
-			memcpy(h->value + o, "; ", 3);
-			spf_ar_fragment(&m->spf, h->value + o + 2, sizeof h->value - o - 2);
+		else
+			k = 0;
+		o += k < 0 ? 0 : (size_t)k < sizeof v - o ? (size_t)k : sizeof v - o - 1;
+		if (spf_ar && o + 3 < sizeof v) {
+			memcpy(v + o, "; ", 3);
+			spf_ar_fragment(&m->spf, v + o + 2, sizeof v - o - 2);
 		}
+		spf_header_fold(strlen("Authentication-Results: "), v, h->value, sizeof h->value);
 		h->prepend = true;
 	}
 	if (spf_rs && n < max) {

@@ -30,10 +30,14 @@
 
 enum { RP_CONTINUE = 0, RP_REFUSE = 1 };
 
-/* A header to add at end of message. prepend: insert at the top. */
+/* A header to add at end of message. prepend: insert at the top. value:
+ * at most RP_HEADER_LINE_MAX octets per line, folded as "\n\t" (what
+ * smfi_insheader/smfi_addheader take); room for a whole folded
+ * Received-SPF (spf.h). */
+#define RP_HEADER_VALUE_MAX RP_SPF_HEADER_MAX
 struct rp_header {
 	char name[32];
-	char value[1024];
+	char value[RP_HEADER_VALUE_MAX];
 	bool prepend;
 };
 #define RP_HEADERS_MAX 6

@@ -201,6 +201,39 @@ static enum rp_spf_result map_result(SPF_response_t *rs, SPF_errcode_t err,
 	}
 }
 
+/*
+ * SPF_request_query_mailfrom() without its loopback short-cut: libspf2
+ * 1.2.10 answers pass (SPF_REASON_LOCALHOST) for any 127.0.0.0/8 or ::1
+ * client before it looks anything up. This is the same sequence
+ * (spf_request.c: prepare, get the record, interpret it) over the
+ * functions spf_request.h, spf_server.h and spf_record.h declare, so a
+ * loopback client is evaluated like every other one (see spf.h). libspf2
+ * has no loopback test below this point (SPF_record_interpret's is
+ * compiled out, include/redirect recurse through SPF_record_interpret).
+ */
+static SPF_errcode_t query_mailfrom(SPF_request_t *rq, SPF_response_t **rsp)
+{
+	SPF_record_t *rec = NULL;
+	SPF_response_t *rs = SPF_response_new(rq);
+
+	*rsp = rs;
+	if (!rs)
+		return SPF_E_NO_MEMORY;
+	rq->cur_dom = rq->use_helo ? rq->helo_dom : rq->env_from_dp;
+	SPF_errcode_t err = SPF_server_get_record(rq->spf_server, rq, rs, &rec);
+	if (err != SPF_E_SUCCESS) {
+		if (rec)
+			SPF_record_free(rec);
+		SPF_i_done(rs, rs->result, rs->reason, rs->err);
+		return err;
+	}
+	rs->spf_record_exp = rec;
+	err = SPF_record_interpret(rec, rq, rs, 0);
+	SPF_record_free(rec);
+	rs->spf_record_exp = NULL;
+	return err;
+}
+
 /* One check_host() for one identity, in a fresh request/response. */
 static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 	const struct rp_netaddr *client, const char *helo, const char *sender,
@@ -244,7 +277,7 @@ static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 		rp_strlcpy(o->problem, "internal error in libspf2", sizeof(o->problem));
 		return;
 	}
-	SPF_errcode_t err = SPF_request_query_mailfrom(rq, &rs);
+	SPF_errcode_t err = query_mailfrom(rq, &rs);
 	tls_jmp = NULL;
 
 	if (!rs) {
@@ -422,18 +455,84 @@ static void __attribute__((format(printf, 2, 3))) put(struct out_buf *b, const c
 		b->len = b->size - 1;
 }
 
+/*
+ * Fold points: a space outside a quoted string. Inside the comment a '"'
+ * is plain text (comment_text leaves no parentheses of its own there), so
+ * quotes count only outside parentheses; a backslash in a quoted string
+ * escapes the next octet. The fold takes the place of the first space of
+ * a run, before a token, so no line is whitespace only.
+ */
+void spf_header_fold(size_t first, const char *in, char *out, size_t size)
+{
+	size_t len = strlen(in), o = 0, col = first, run = 0;
+	bool in_q = false, esc = false;
+	int depth = 0;
+
+	if (!size)
+		return;
+	if (first + len <= RP_HEADER_LINE_MAX) {
+		rp_strlcpy(out, in, size);
+		return;
+	}
+	for (const char *p = in;;) {
+		/* the next token: up to a space outside a quoted string */
+		const char *t = p;
+		while (*p && (*p != ' ' || in_q)) {
+			if (esc)
+				esc = false;
+			else if (in_q && *p == '\\')
+				esc = true;
+			else if (!depth && *p == '"')
+				in_q = !in_q;
+			else if (!in_q && *p == '(')
+				depth++;
+			else if (!in_q && *p == ')' && depth > 0)
+				depth--;
+			p++;
+		}
+		size_t tl = (size_t)(p - t);
+		/* the run of spaces before it: the first one becomes the fold
+		 * when the token would pass the goal */
+		if (run && tl && col + run + tl > RP_HEADER_LINE_GOAL) {
+			if (o + 2 >= size)
+				break;
+			out[o++] = '\n';
+			out[o++] = '\t';
+			col = 1;
+			run--;
+		}
+		for (; run && o + 1 < size; run--, col++)
+			out[o++] = ' ';
+		if (o + tl >= size)
+			tl = size - 1 - o;
+		memcpy(out + o, t, tl);
+		o += tl;
+		col += tl;
+		if (!*p || o + 1 >= size)
+			break;
+		while (*p == ' ') {
+			run++;
+			p++;
+		}
+	}
+	out[o] = '\0';
+}
+
 void spf_received_header(const struct rp_spf_outcome *o, const char *client_addr,
 	const char *helo, const char *receiver, char *buf, size_t size)
 {
 	char rcv[RP_SPF_DOMAIN_MAX], who[RP_SPF_IDENT_MAX], ip[RP_ADDRSTRLEN + 4];
-	char v[600];
-	struct out_buf b = { buf, size, 0 };
+	char v[2 * RP_SPF_IDENT_MAX + 4];      /* every octet escaped, quotes */
+	char line[RP_SPF_HEADER_MAX];
+	struct out_buf b = { line, sizeof(line), 0 };
 
 	if (!size)
 		return;
 	buf[0] = '\0';
+	line[0] = '\0';
 	comment_text(rcv, sizeof(rcv), receiver && *receiver ? receiver : "localhost", 255);
-	comment_text(who, sizeof(who), o->identity == RP_SPF_ID_HELO ? o->domain : o->ident, 300);
+	comment_text(who, sizeof(who), o->identity == RP_SPF_ID_HELO ? o->domain : o->ident,
+		RP_SPF_IDENT_MAX - 1);
 	comment_text(ip, sizeof(ip), client_addr ? client_addr : "", RP_ADDRSTRLEN);
 
 	put(&b, "%s (%s: ", spf_result_name(o->result), rcv);
@@ -465,11 +564,11 @@ void spf_received_header(const struct rp_spf_outcome *o, const char *client_addr
 	kv_value(v, sizeof(v), client_addr ? client_addr : "", RP_ADDRSTRLEN);
 	put(&b, " client-ip=%s;", v);
 	if (!o->null_sender) {
-		kv_value(v, sizeof(v), o->envelope_from, 300);
+		kv_value(v, sizeof(v), o->envelope_from, RP_SPF_IDENT_MAX - 1);
 		put(&b, " envelope-from=%s;", v);
 	}
 	if (helo && *helo) {
-		kv_value(v, sizeof(v), helo, 255);
+		kv_value(v, sizeof(v), helo, RP_SPF_HELO_FIELD);
 		put(&b, " helo=%s;", v);
 	}
 	if (o->problem[0] && (o->result == RP_SPF_PERMERROR || o->result == RP_SPF_TEMPERROR)) {
@@ -483,6 +582,7 @@ void spf_received_header(const struct rp_spf_outcome *o, const char *client_addr
 	kv_value(v, sizeof(v), receiver && *receiver ? receiver : "localhost", 255);
 	put(&b, " receiver=%s;", v);
 	put(&b, " identity=%s", o->identity == RP_SPF_ID_HELO ? "helo" : "mailfrom");
+	spf_header_fold(strlen("Received-SPF: "), line, buf, size);
 }
 
 /* An RFC 8601 value: a token when it is one, else a quoted string. */
@@ -504,7 +604,7 @@ static void ar_value(char *dst, size_t size, const char *src)
 
 void spf_ar_fragment(const struct rp_spf_outcome *o, char *buf, size_t size)
 {
-	char v[400];
+	char v[2 * RP_SPF_DOMAIN_MAX + 4];     /* the whole domain, quoted */
 	ar_value(v, sizeof(v), o->domain);
 	snprintf(buf, size, "spf=%s smtp.%s=%s", spf_result_name(o->result),
 		o->identity == RP_SPF_ID_HELO ? "helo" : "mailfrom", v);

@@ -15,6 +15,18 @@
  * ever a pass (DNS trouble, the deadline -> temperror; RFC limits, record
  * errors, records refused as unsafe -> permerror). libspf2's fatal error
  * handler is replaced so that it never aborts the daemon during a check.
+ *
+ * Loopback clients (127.0.0.0/8, ::1) are evaluated like any other client:
+ * the record is fetched and 127.0.0.1 is matched against it, so a domain
+ * with "-all" fails and one without a record is none. libspf2's
+ * SPF_request_query_mailfrom() instead passes them (SPF_REASON_LOCALHOST)
+ * without a lookup, which would put "pass ... designates 127.0.0.1" into
+ * the headers for any domain; spf.c runs the same steps without that
+ * short-cut. Why not "none, not evaluated": a client reaches spf_check
+ * only when it is not trusted ([policy] trusted_networks holds loopback by
+ * default), and an admin who took loopback out of it (a local proxy or
+ * relay in front of the MTA) wants those clients judged, not waved
+ * through; an honest result is what the record says.
  */
 #ifndef RAMPART_SPF_H
 #define RAMPART_SPF_H
@@ -29,7 +41,11 @@
 #include "base/verdict.h"
 
 #define RP_SPF_EXP_MAX      200  /* octets kept of a domain's exp= text */
-#define RP_SPF_IDENT_MAX    320  /* identity ("postmaster@helo", sender) */
+#define RP_SPF_IDENT_MAX    321  /* identity ("postmaster@helo", sender): 64 + 1 + 255 + NUL */
+#define RP_SPF_HELO_FIELD   255  /* octets of the HELO kept in helo= */
+#define RP_SPF_HEADER_MAX   4096 /* a whole Received-SPF value, folded, fits */
+#define RP_HEADER_LINE_MAX  998  /* RFC 5322 §2.1.1: octets per line, MUST */
+#define RP_HEADER_LINE_GOAL 78   /* RFC 5322 §2.1.1: SHOULD, where a fold point exists */
 #define RP_SPF_DOMAIN_MAX   256
 #define RP_SPF_COMMENT_MAX  300
 #define RP_SPF_PROBLEM_MAX  120
@@ -95,9 +111,24 @@ const char *spf_result_name(enum rp_spf_result r);
  *   pass (mx.example.com: domain of a@b designates 192.0.2.1 as permitted
  *   sender) client-ip=192.0.2.1; envelope-from="a@b"; helo=h;
  *   receiver=mx.example.com; identity=mailfrom
- * on one line. Values that are not dot-atoms are quoted; everything is
- * printable; the text is cut to fit size (which should be >= 1024).
+ * on one line when "Received-SPF: " and the value fit RP_HEADER_LINE_MAX
+ * octets, else folded by spf_header_fold. Values that are not dot-atoms
+ * are quoted; everything else is printable. Fields are bounded: helo= to
+ * RP_SPF_HELO_FIELD octets, envelope-from= and the identity in the comment
+ * to RP_SPF_IDENT_MAX - 1, receiver= to 255, problem= to
+ * RP_SPF_PROBLEM_MAX, so the value always fits RP_SPF_HEADER_MAX; a
+ * smaller size cuts the text.
  */
+/*
+ * Fold a header value per RFC 5322 §2.2.3 for libmilter (smfi_insheader /
+ * smfi_addheader take "\n\t" as the fold; the MTA writes CRLF): when
+ * first (the octets of "Name: ") plus the value exceed RP_HEADER_LINE_MAX,
+ * each space outside a quoted string becomes a fold when the line would
+ * pass RP_HEADER_LINE_GOAL. Never folds inside a quoted string; a line is
+ * longer than the goal only when it is one token. Otherwise copies the
+ * value as it is. Cut to fit size.
+ */
+void spf_header_fold(size_t first, const char *in, char *out, size_t size);
 void spf_received_header(const struct rp_spf_outcome *o, const char *client_addr,
 	const char *helo, const char *receiver, char *buf, size_t size);
 

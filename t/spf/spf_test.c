@@ -164,6 +164,27 @@ static const struct row rows[] = {
 	  " sender) client-ip=192.0.2.1; helo=helo-pass" D "; receiver=" RCV
 	  "; identity=mailfrom" },
 	{ "192.0.2.9", "helo-fail" D, "", false, RP_SPF_FAIL, MF, "", NULL },
+	/* loopback clients are evaluated like any other (libspf2 would pass
+	 * them without a lookup): -all fails, no record is none, a listed
+	 * loopback address passes; HELO identity too */
+	{ "127.0.0.1", "mail.example.org", "alice@fail" D, false, RP_SPF_FAIL, MF, "",
+	  "fail (" RCV ": domain of alice@fail" D " does not designate 127.0.0.1 as permitted"
+	  " sender) client-ip=127.0.0.1; envelope-from=\"alice@fail" D "\"; helo=mail.example.org;"
+	  " receiver=" RCV "; identity=mailfrom" },
+	{ "127.0.0.1", "mail.example.org", "alice@none" D, false, RP_SPF_NONE, MF, "",
+	  "none (" RCV ": domain of alice@none" D " does not designate permitted sender hosts)"
+	  " client-ip=127.0.0.1; envelope-from=\"alice@none" D "\"; helo=mail.example.org;"
+	  " receiver=" RCV "; identity=mailfrom" },
+	{ "127.0.0.1", "mail.example.org", "alice@nx" D, false, RP_SPF_NONE, MF, "", NULL },
+	{ "127.0.0.1", "mail.example.org", "alice@pass" D, false, RP_SPF_FAIL, MF, "", NULL },
+	{ "127.0.0.2", "mail.example.org", "alice@loopback" D, false, RP_SPF_PASS, MF, "", NULL },
+	{ "127.0.0.1", "mail.example.org", "alice@softfail" D, false, RP_SPF_SOFTFAIL, MF, "", NULL },
+	{ "::1", "mail.example.org", "alice@fail" D, false, RP_SPF_FAIL, MF, "",
+	  "fail (" RCV ": domain of alice@fail" D " does not designate ::1 as permitted"
+	  " sender) client-ip=\"::1\"; envelope-from=\"alice@fail" D "\"; helo=mail.example.org;"
+	  " receiver=" RCV "; identity=mailfrom" },
+	{ "127.0.0.1", "helo-fail" D, "alice@pass" D, true, RP_SPF_FAIL, HE, "", NULL },
+	{ "127.0.0.1", "helo-pass" D, "", true, RP_SPF_FAIL, HE, "", NULL },
 	/* hostile input stays harmless */
 	{ "192.0.2.1", "mail.example.org", "a\r\nb@pass" D, false, RP_SPF_PASS, MF, "",
 	  "pass (" RCV ": domain of a??b@pass" D " designates 192.0.2.1 as permitted sender)"
