@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -47,13 +48,32 @@ static sfsistat refuse(SMFICTX *ctx, const struct rp_reply *r)
 	return reply_is_temp(r) ? SMFIS_TEMPFAIL : SMFIS_REJECT;
 }
 
+/* The connection's session, made at negotiation (or at CONNECT when the
+ * MTA did not negotiate); freed at close. */
+static struct session *session_make(SMFICTX *ctx)
+{
+	struct session *s = smfi_getpriv(ctx);
+	if (!s) {
+		s = xcalloc(1, sizeof *s);
+		smfi_setpriv(ctx, s);
+	}
+	return s;
+}
+
 static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	unsigned long f2, unsigned long f3, unsigned long *pf0, unsigned long *pf1,
 	unsigned long *pf2, unsigned long *pf3)
 {
 	(void)f1; (void)f2; (void)f3;
-	*pf0 = (SMFIF_ADDHDRS | SMFIF_SETSYMLIST) & f0;
-	*pf1 = SMFIP_NOHDRS | SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	*pf0 = (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST) & f0;
+	/* Headers are read only to remove forged Authentication-Results and
+	 * Received-SPF (RFC 8601 §5); without a reply when the MTA allows. */
+	*pf1 = SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
+	if (!(f0 & SMFIF_CHGHDRS))
+		*pf1 |= SMFIP_NOHDRS;
+	else if (f1 & SMFIP_NR_HDR)
+		*pf1 |= SMFIP_NR_HDR;
+	session_make(ctx)->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
 	*pf2 = *pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST)
 		for (size_t i = 0; i < RP_ARRAY_LEN(symlists); i++)
@@ -79,13 +99,13 @@ static const char *addr_text(const struct sockaddr *sa, char *buf, size_t size)
 static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	char abuf[RP_ADDRSTRLEN];
-	struct session *s = xcalloc(1, sizeof *s);
+	struct session *s = session_make(ctx);
 	struct rp_engine *eng = engine_current();
 	struct rp_reply r;
 
+	policy_conn_free(&s->conn);
 	policy_conn_init(&s->conn, eng, hostname, addr_text(hostaddr, abuf, sizeof abuf));
 	engine_unref(eng);
-	smfi_setpriv(ctx, s);
 	if (policy_connect(&s->conn, &r) == RP_REFUSE)
 		return refuse(ctx, &r);
 	/* A trusted client needs nothing more from us on this connection. */
@@ -126,6 +146,49 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	return SMFIS_CONTINUE;
 }
 
+static void forged_reset(struct session *s)
+{
+	s->n_ar = s->n_spf = s->nforged = 0;
+}
+
+static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct session *s = session_of(ctx);
+	bool ar;
+
+	if (!s || !name)
+		goto out;
+	if (strcasecmp(name, "Authentication-Results") == 0)
+		ar = true;
+	else if (strcasecmp(name, "Received-SPF") == 0)
+		ar = false;
+	else
+		goto out;
+	unsigned idx = ar ? ++s->n_ar : ++s->n_spf;
+	if (s->nforged < SESSION_FORGED_MAX && policy_header_forged(s->conn.cfg, name, value))
+		s->forged[s->nforged++] = (struct forged){ .ar = ar, .idx = idx };
+out:
+	return s && s->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* Remove the forged headers, highest index first so that no removal moves
+ * another one's index. */
+static void forged_remove(SMFICTX *ctx, struct session *s)
+{
+	for (unsigned k = s->nforged; k-- > 0;) {
+		const struct forged *f = &s->forged[k];
+		const char *name = f->ar ? "Authentication-Results" : "Received-SPF";
+		if (smfi_chgheader(ctx, (char *)name, (int)f->idx, NULL) != MI_SUCCESS)
+			log_msg(RP_LOG_WARNING, "%s: could not remove header %s #%u",
+				s->msg.queue_id, name, f->idx);
+		else
+			log_msg(RP_LOG_INFO, "%s: removed %s #%u claiming %s", s->msg.queue_id[0] ?
+				s->msg.queue_id : "NOQUEUE", name, f->idx, f->ar ?
+				s->conn.cfg->spf.authserv_id : s->conn.cfg->milter.hostname);
+	}
+	forged_reset(s);
+}
+
 static sfsistat mlfi_eom(SMFICTX *ctx)
 {
 	struct session *s = session_of(ctx);
@@ -134,6 +197,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (!s)
 		return SMFIS_CONTINUE;
 	n = policy_eom(&s->conn, &s->msg, smfi_getsymval(ctx, "i"), h, RP_HEADERS_MAX);
+	forged_remove(ctx, s);
 	for (unsigned i = 0; i < n; i++) {
 		int rc = h[i].prepend ? smfi_insheader(ctx, 0, h[i].name, h[i].value)
 				      : smfi_addheader(ctx, h[i].name, h[i].value);
@@ -147,8 +211,10 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 static sfsistat mlfi_abort(SMFICTX *ctx)
 {
 	struct session *s = session_of(ctx);
-	if (s)
+	if (s) {
 		policy_msg_reset(&s->msg);
+		forged_reset(s);
+	}
 	return SMFIS_CONTINUE;
 }
 
@@ -166,11 +232,12 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 struct smfiDesc rampart_milter = {
 	.xxfi_name = "rampart",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS,
 	.xxfi_connect = mlfi_connect,
 	.xxfi_helo = mlfi_helo,
 	.xxfi_envfrom = mlfi_envfrom,
 	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_header = mlfi_header,
 	.xxfi_eom = mlfi_eom,
 	.xxfi_abort = mlfi_abort,
 	.xxfi_close = mlfi_close,

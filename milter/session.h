@@ -23,9 +23,22 @@
 #include "engine/engine.h"
 #include "policy/policy.h"
 
+/* Arriving headers that claim this host's verdict (policy_header_forged),
+ * removed at end of message: which name and its 1-based index among the
+ * headers of that name, as smfi_chgheader counts them. */
+#define SESSION_FORGED_MAX 16
+struct forged {
+	bool ar;                 /* Authentication-Results, else Received-SPF */
+	unsigned idx;
+};
+
 struct session {
 	struct rp_conn conn;
 	struct rp_msg msg;
+	unsigned n_ar, n_spf;    /* headers seen of each name, this message */
+	unsigned nforged;
+	struct forged forged[SESSION_FORGED_MAX];
+	bool nr_hdr;             /* the MTA takes no reply to headers */
 };
 
 /* reload.c: the current engine, with a new reference for the caller. */

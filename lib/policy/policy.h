@@ -63,6 +63,15 @@ int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg,
 	char *const *esmtp, const char *auth, const char *queue_id, struct rp_reply *out);
 int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg,
 	const char *queue_id, struct rp_reply *out);
+/*
+ * An arriving header that claims to be this host's own verdict, to be
+ * removed before rampart adds its own: Authentication-Results whose
+ * authserv-id is [spf] authserv_id (RFC 8601 §5), Received-SPF whose
+ * receiver= is [milter] hostname. Comparisons ignore case; comments and
+ * white space around the id are skipped.
+ */
+bool policy_header_forged(const struct rp_config *cfg, const char *name, const char *value);
+
 /* After MAIL: true when nothing rampart may still say applies to this
  * message (trusted, or an access OK with no refusal held from before it),
  * so the milter can accept it without the RCPT events. */
