@@ -3,7 +3,16 @@
  * root, daemonising, the pidfile, dropping privileges, then smfi_main().
  *
  * Exit status (SPEC §1): 0 success, 1 usage or configuration error, 2
- * runtime failure at start (socket, user, pidfile).
+ * runtime failure at start (socket, user, pidfile, greylist database).
+ *
+ * Start-up without -f: the process that was started waits on a readiness
+ * pipe until the daemon (its grandchild) reports one byte, its start
+ * status: 0 once everything is open and built, just before smfi_main(),
+ * or the exit status of a failure. It exits with that status, and with 2
+ * when the pipe reaches EOF with nothing written (the daemon died). The
+ * daemon keeps the caller's standard error until then, so that its start
+ * errors reach it. The config path is made absolute before the daemon
+ * changes to "/" (every path inside the config is absolute already).
  *
  * Signals: SIGHUP, SIGTERM and SIGINT belong to libmilter (stop); SIGUSR1
  * reloads (reload.c). All four are blocked here before any thread exists,
@@ -18,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -51,61 +62,173 @@ static const char *socket_path(const char *spec)
 	return NULL;
 }
 
-static int write_pidfile(const char *path, uid_t uid, gid_t gid)
+/*
+ * Write our pid into path, made as root before privileges are dropped, so
+ * nothing may be followed or taken over: no symlink (O_NOFOLLOW), no
+ * truncation before the checks, only a regular file, and one that already
+ * existed only when it belongs to uid (the user we run as) or root. The
+ * file is then given to uid/gid (so the pid can be removed as that user
+ * where the directory allows it), truncated and written. On failure a
+ * message naming path goes into err and -1 is returned.
+ */
+static int write_pidfile(const char *path, uid_t uid, gid_t gid, char *err, size_t errsize)
 {
+	const int flags = O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	bool existed = false;
+	struct stat st;
 	char buf[32];
 	int fd, n;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
+
+	fd = open(path, flags | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		existed = true;
+		fd = open(path, flags);
+	}
+	if (fd < 0) {
+		if (errno == ELOOP)
+			snprintf(err, errsize, "pidfile %s is a symbolic link; refused", path);
+		else if (errno == ENXIO)
+			snprintf(err, errsize, "pidfile %s is not a regular file; refused", path);
+		else
+			snprintf(err, errsize, "cannot open pidfile %s: %s", path, strerror(errno));
 		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsize, "cannot stat pidfile %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "pidfile %s is not a regular file; refused", path);
+		goto fail;
+	}
+	if (existed && st.st_uid != uid && st.st_uid != 0) {
+		snprintf(err, errsize, "pidfile %s is owned by uid %ld, not by the user rampart "
+			"runs as (uid %ld) or root; refused", path, (long)st.st_uid, (long)uid);
+		goto fail;
+	}
+	if (geteuid() == 0 && fchown(fd, uid, gid) != 0) {
+		snprintf(err, errsize, "cannot chown pidfile %s: %s", path, strerror(errno));
+		goto fail;
+	}
 	n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-	if (write(fd, buf, (size_t)n) != n) {
-		close(fd);
+	if (ftruncate(fd, 0) != 0 || write(fd, buf, (size_t)n) != n) {
+		snprintf(err, errsize, "cannot write pidfile %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		snprintf(err, errsize, "cannot write pidfile %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fchown(fd, uid, gid) != 0 && geteuid() == 0) {
-		close(fd);
-		return -1;
-	}
-	return close(fd);
+	return 0;
+fail:
+	close(fd);
+	return -1;
 }
 
+/*
+ * The started process: wait for the daemon's start status on fd and exit
+ * with it; EOF with nothing read means the daemon died before it could
+ * say (2). Never returns.
+ */
+static void daemon_wait_ready(int fd, pid_t child)
+{
+	unsigned char st;
+	ssize_t n;
+	do
+		n = read(fd, &st, 1);
+	while (n < 0 && errno == EINTR);
+	waitpid(child, NULL, 0);
+	if (n != 1) {
+		fprintf(stderr, "rampart: the daemon exited before it was ready\n");
+		_exit(2);
+	}
+	_exit(st);
+}
+
+/*
+ * Fork twice and go on as the daemon (new session, cwd "/", stdin and
+ * stdout on /dev/null; stderr stays until daemon_ready). The process that
+ * called us stays in daemon_wait_ready. Returns the write end of the
+ * readiness pipe, or -1 with errno set.
+ */
 static int daemonise(void)
 {
-	pid_t pid = fork();
-	int fd;
-	if (pid < 0)
+	int pfd[2], fd;
+	pid_t pid;
+
+	if (pipe(pfd) != 0)
 		return -1;
-	if (pid > 0)
-		_exit(0);
+	fcntl(pfd[0], F_SETFD, FD_CLOEXEC);	/* no thread yet: no exec can slip in */
+	fcntl(pfd[1], F_SETFD, FD_CLOEXEC);
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		errno = e;
+		return -1;
+	}
+	if (pid > 0) {
+		close(pfd[1]);
+		daemon_wait_ready(pfd[0], pid);
+	}
+	close(pfd[0]);
 	if (setsid() < 0)
-		return -1;
+		_exit(2);
 	pid = fork();
 	if (pid < 0)
-		return -1;
+		_exit(2);
 	if (pid > 0)
 		_exit(0);
 	if (chdir("/") != 0)
-		return -1;
-	fd = open("/dev/null", O_RDWR);
+		goto fail;
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		return -1;
+		goto fail;
 	dup2(fd, 0);
 	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
-	return 0;
+	close(fd);
+	return pfd[1];
+fail:
+	{
+		int e = errno;
+		close(pfd[1]);
+		errno = e;
+	}
+	return -1;
+}
+
+/*
+ * Tell the waiting parent our start status (0: ready) and close the pipe;
+ * once ready, standard error goes to /dev/null too. A no-op for fd < 0.
+ */
+static void daemon_ready(int fd, int status)
+{
+	unsigned char st = (unsigned char)status;
+	if (fd < 0)
+		return;
+	signal(SIGPIPE, SIG_IGN);	/* a parent killed meanwhile must not kill us */
+	if (write(fd, &st, 1) != 1)
+		log_msg(RP_LOG_WARNING, "cannot report the start status: %s", strerror(errno));
+	close(fd);
+	if (status == 0) {
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 2);
+			close(null);
+		}
+	}
 }
 
 /*
  * Open the socket as root, become a daemon, write the pidfile, drop
- * privileges, open the shared state, then run libmilter until it stops.
- * Returns the exit status; what it made is released on every way out
+ * privileges, open the shared state, report ready, then run libmilter
+ * until it stops. path is the config as named (for messages), abspath the
+ * same made absolute (for reloads). Returns the exit status; what it made is released on every way out
  * (what smfi_main's callbacks may still use after it returns is left to
  * the process exit).
  */
-static int serve(struct rp_config *cfg, const char *path, bool foreground)
+static int serve(struct rp_config *cfg, const char *path, const char *abspath, bool foreground)
 {
 	static struct rp_shared shared;
 	uid_t uid = geteuid();
@@ -114,7 +237,7 @@ static int serve(struct rp_config *cfg, const char *path, bool foreground)
 	const char *sockpath;
 	char *pidfile = NULL, *sockfile = NULL, err[256];
 	struct rp_engine *eng;
-	int status = 2;
+	int status = 2, ready_fd = -1;
 
 	if (uid == 0 && cfg->milter.user && cfg->milter.user[0]) {
 		struct passwd *pw = getpwnam(cfg->milter.user);
@@ -151,17 +274,17 @@ static int serve(struct rp_config *cfg, const char *path, bool foreground)
 	sockpath = socket_path(cfg->milter.socket);
 	if (sockpath) {
 		sockfile = xstrdup(sockpath);
-		if (drop && chown(sockpath, uid, gid) != 0)
+		/* lchown: a symlink put in place of the socket is not followed. */
+		if (drop && lchown(sockpath, uid, gid) != 0)
 			log_msg(RP_LOG_WARNING, "cannot chown %s: %s", sockpath, strerror(errno));
 	}
-	if (!foreground && daemonise() != 0) {
+	if (!foreground && (ready_fd = daemonise()) < 0) {
 		log_msg(RP_LOG_ERR, "cannot become a daemon: %s", strerror(errno));
 		goto out;
 	}
 	if (cfg->milter.pidfile && cfg->milter.pidfile[0]) {
-		if (write_pidfile(cfg->milter.pidfile, uid, gid) != 0) {
-			log_msg(RP_LOG_ERR, "cannot write pidfile %s: %s", cfg->milter.pidfile,
-				strerror(errno));
+		if (write_pidfile(cfg->milter.pidfile, uid, gid, err, sizeof err) != 0) {
+			log_msg(RP_LOG_ERR, "%s: [milter] %s", path, err);
 			goto out;
 		}
 		pidfile = xstrdup(cfg->milter.pidfile);
@@ -192,16 +315,19 @@ static int serve(struct rp_config *cfg, const char *path, bool foreground)
 		goto out;
 	}
 	engine_install(eng);
-	if (reload_start(path, &shared) != 0) {
+	if (reload_start(abspath, &shared) != 0) {
 		log_msg(RP_LOG_ERR, "cannot start the reload thread");
 		goto out;
 	}
 	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
 	running = true;
+	daemon_ready(ready_fd, 0);
+	ready_fd = -1;
 	status = smfi_main() == MI_SUCCESS ? 0 : 2;
 	log_msg(RP_LOG_NOTICE, "rampart stopping");
 	log_dns_cache_stats(&shared);
 out:
+	daemon_ready(ready_fd, status);
 	if (pidfile)
 		unlink(pidfile);
 	if (sockfile)
@@ -222,6 +348,7 @@ int main(int argc, char **argv)
 	bool foreground = false, test = false, dump = false;
 	struct rp_errlist errs = { 0 };
 	struct rp_config *cfg;
+	char *abspath;
 	sigset_t sigs;
 	int opt, rc;
 
@@ -260,6 +387,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* Before the daemon leaves the directory a relative -c is relative to. */
+	abspath = realpath(path, NULL);
+	if (!abspath) {
+		fprintf(stderr, "rampart: %s: %s\n", path, strerror(errno));
+		config_unref(cfg);
+		return 1;
+	}
+
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGTERM);
@@ -268,7 +403,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	log_open(foreground ? RP_LOG_STDERR : cfg->log.target, cfg->log.facility, cfg->log.level);
-	rc = serve(cfg, path, foreground);
+	rc = serve(cfg, path, abspath, foreground);
 	config_unref(cfg);
+	free(abspath);
 	return rc;
 }
