@@ -44,6 +44,7 @@ struct rp_dns_rr {
 	 * NUL-terminated; may contain NUL, CR, LF: sanitise before use. */
 	const char *text;
 	size_t text_len;
+	bool text_cut;           /* TXT: the record was longer than RP_DNS_TXT_MAX */
 };
 
 /*

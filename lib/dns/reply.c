@@ -105,6 +105,7 @@ static bool add_record(struct rp_dns_answer *a, enum rp_dns_type type, const ldn
 	case RP_DNS_TXT: {
 		char buf[RP_DNS_TXT_MAX];
 		size_t len = 0;
+		bool cut = false;
 		for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
 			const ldns_rdf *r = ldns_rr_rdf(rr, i);
 			const uint8_t *d = ldns_rdf_data(r);
@@ -113,12 +114,15 @@ static bool add_record(struct rp_dns_answer *a, enum rp_dns_type type, const ldn
 			    || (size_t)d[0] + 1 != ldns_rdf_size(r))
 				return false;
 			n = d[0];
-			if (n > sizeof(buf) - len)
+			if (n > sizeof(buf) - len) {
 				n = sizeof(buf) - len;
+				cut = true;
+			}
 			memcpy(buf + len, d + 1, n);
 			len += n;
 		}
-		dns_answer_add_text(a, buf, len);
+		if (dns_answer_add_text(a, buf, len))
+			a->rr[a->n - 1].text_cut = cut;
 		return true;
 	}
 	}

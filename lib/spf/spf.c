@@ -287,6 +287,9 @@ static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 		o->result = RP_SPF_PERMERROR;
 		rp_strlcpy(o->problem, "record refused as unsafe (CVE-2023-42118)",
 			sizeof(o->problem));
+	} else if (st->too_long) {
+		o->result = RP_SPF_PERMERROR;
+		rp_strlcpy(o->problem, "SPF record longer than 4096 bytes", sizeof(o->problem));
 	} else if (st->over_terms) {
 		o->result = RP_SPF_PERMERROR;
 		rp_strlcpy(o->problem, "more than 10 DNS-querying terms", sizeof(o->problem));

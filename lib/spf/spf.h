@@ -163,7 +163,7 @@ struct rp_spf_dnsstate {
 	unsigned terms;           /* DNS-querying terms seen */
 	unsigned voids;           /* void lookups seen */
 	unsigned spf_txt;         /* TXT answers that held a v=spf1 record */
-	bool over_terms, over_voids, unsafe, deadline, temp;
+	bool over_terms, over_voids, unsafe, too_long, deadline, temp;
 	char temp_detail[48];     /* the first temporary failure, for logs */
 	/* names of the last MX / PTR answer: their A/AAAA lookups belong to
 	 * that term and are not terms of their own */

@@ -309,6 +309,9 @@ static int fill(SPF_dns_rr_t *rr, struct rp_spf_dnsstate *st, const char *domain
 			size_t l = strnlen(t, r->text_len);
 			if (is_spf_record(t, l)) {
 				spf_seen = true;
+				/* never evaluate the part of a record that was kept */
+				if (r->text_cut)
+					st->too_long = true;
 				rr_slot(rr, n, l + 1);
 				memcpy(rr->rr[n]->txt, t, l);
 				rr->rr[n]->txt[l] = '\0';
@@ -355,7 +358,7 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain,
 	}
 	if (!st)
 		return rr_new(srv, dom, t, 0, TRY_AGAIN);
-	if (st->over_terms || st->over_voids || st->unsafe)
+	if (st->over_terms || st->over_voids || st->unsafe || st->too_long)
 		return rr_new(srv, dom, t, 0, TRY_AGAIN);
 	if (clock_mono_ms() >= st->deadline_ms) {
 		set_temp(st, "deadline");
@@ -383,7 +386,7 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain,
 		rr->num_rr = fill(rr, st, dom, rt, a);
 		if (rr->num_rr == 0)
 			rr->herrno = NO_DATA;
-		if (st->unsafe || st->over_terms)
+		if (st->unsafe || st->over_terms || st->too_long)
 			rr->herrno = TRY_AGAIN;
 		break;
 	case RP_DNS_NOTFOUND:

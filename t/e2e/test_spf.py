@@ -34,12 +34,12 @@ class Spf(DnsCase):
         c.quit()
         return r
 
-    def deliver(self, addr, helo, mail, subject):
+    def deliver(self, addr, helo, mail, subject, extra=""):
         c = self.client(addr, helo=helo)
         self.assertEqual(c.mail(mail).code, 250)
         r = c.rcpt("<b@example.net>")
         self.assertEqual(r.code, 250, str(r))
-        self.assertEqual(c.data("Subject: %s\r\n\r\nhi\r\n" % subject).code, 250)
+        self.assertEqual(c.data("%sSubject: %s\r\n\r\nhi\r\n" % (extra, subject)).code, 250)
         c.quit()
         got = [m for m in self.pf.wait_for_delivery(1, timeout=30) if m.message["Subject"] == subject]
         self.assertEqual(len(got), 1)
@@ -58,6 +58,26 @@ class Spf(DnsCase):
         keys = [k for k, _ in m.items()]
         self.assertEqual(keys[0], "Received")
         self.assertEqual(sorted(keys[1:3]), ["Authentication-Results", "Received-SPF"])
+
+    def test_forged_headers_removed(self):
+        # headers claiming this host's verdict are removed (RFC 8601 §5);
+        # another host's stay, in their place
+        forged = ("Authentication-Results: mx.rampart.test; spf=pass smtp.mailfrom=ceo@bank.example\r\n"
+                  "Authentication-Results: relay.example; dkim=pass header.d=example.org\r\n"
+                  "Received-SPF: pass (mx.rampart.test: forged) client-ip=192.0.2.1;\r\n"
+                  " receiver=mx.rampart.test; identity=mailfrom\r\n"
+                  "Authentication-Results: (c) MX.RAMPART.TEST 1; iprev=pass\r\n")
+        m = self.deliver("192.0.2.1", "fc.rampart.test", "<a@pass.spf.rampart.test>", "forged", forged)
+        self.assertEqual(m.get_all("Authentication-Results"), [
+            "mx.rampart.test; spf=pass smtp.mailfrom=pass.spf.rampart.test",
+            "relay.example; dkim=pass header.d=example.org"])
+        self.assertEqual(m.get_all("Received-SPF"), [
+            "pass (mx.rampart.test: domain of a@pass.spf.rampart.test designates 192.0.2.1 as permitted sender) "
+            "client-ip=192.0.2.1; envelope-from=\"a@pass.spf.rampart.test\"; helo=fc.rampart.test; "
+            "receiver=mx.rampart.test; identity=mailfrom"])
+        self.wait_log("removed Authentication-Results #3 claiming mx.rampart.test")
+        self.wait_log("removed Authentication-Results #1 claiming mx.rampart.test")
+        self.wait_log("removed Received-SPF #1 claiming mx.rampart.test")
 
     def test_fail_and_exp(self):
         r = self.rcpt("192.0.2.1", "fc.rampart.test", "<a@fail.spf.rampart.test>")
@@ -152,7 +172,7 @@ class SpfDomainGreylist(Spf):
         self.assertEqual(r.code, 451)
 
     # the Spf tests are not repeated here
-    test_pass_headers = test_fail_and_exp = test_helo_fail_is_final = None
+    test_pass_headers = test_fail_and_exp = test_helo_fail_is_final = test_forged_headers_removed = None
     test_null_sender_and_ipv6 = test_tagged_results = test_permerror_and_cve_record = None
     test_access_skip_spf = None
 

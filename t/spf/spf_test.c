@@ -144,6 +144,9 @@ static const struct row rows[] = {
 	{ "192.0.2.1", "mail.example.org", "alice@cve" D, false, RP_SPF_PERMERROR, MF,
 	  "record refused as unsafe (CVE-2023-42118)", NULL },
 	{ "192.0.2.1", "mail.example.org", "alice@cve-exp" D, false, RP_SPF_FAIL, MF, "", NULL },
+	/* a record over RP_DNS_TXT_MAX: its first 4096 bytes would pass 192.0.2.1 */
+	{ "192.0.2.1", "mail.example.org", "alice@long" D, false, RP_SPF_PERMERROR, MF,
+	  "SPF record longer than 4096 bytes", NULL },
 	/* HELO identity first; a HELO fail is final */
 	{ "192.0.2.1", "helo-fail" D, "alice@pass" D, true, RP_SPF_FAIL, HE, "",
 	  "fail (" RCV ": domain of helo-fail" D " does not designate 192.0.2.1 as permitted"
