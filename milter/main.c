@@ -377,9 +377,19 @@ int main(int argc, char **argv)
 	}
 	errlist_clear(&errs);
 	if (test) {
-		printf("rampart: %s: configuration OK\n", path);
+		struct rp_errlist warns = { 0 };
+		config_check_env(cfg, &errs, &warns);
+		for (size_t i = 0; i < warns.n; i++)
+			fprintf(stderr, "rampart: warning: %s\n", warns.msg[i]);
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "rampart: %s\n", errs.msg[i]);
+		rc = errs.n ? 1 : 0;
+		if (!rc)
+			printf("rampart: %s: configuration OK\n", path);
+		errlist_clear(&warns);
+		errlist_clear(&errs);
 		config_unref(cfg);
-		return 0;
+		return rc;
 	}
 	if (dump) {
 		config_dump(cfg, stdout);

@@ -10,6 +10,7 @@
  * config_load returns a snapshot with one reference, or NULL with every
  * problem in errs (one complete line each).
  */
+#define _GNU_SOURCE
 #include "config/config_int.h"
 
 #include <ctype.h>
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -146,6 +148,39 @@ struct rp_config *config_defaults(void)
 	return c;
 }
 
+/* iniparser on text less the given lines, through a memory file; NULL if
+ * that cannot be had (its messages are dropped: each was reported). */
+static dictionary *load_without(const char *text, const unsigned *lines, size_t n)
+{
+	struct rp_strlist msgs = { 0 };
+	char *t = cf_blank_lines(text, lines, n), fdpath[64];
+	size_t len = strlen(t), off = 0;
+	dictionary *d = NULL;
+	int fd = memfd_create("rampart-conf", MFD_CLOEXEC);
+
+	while (fd >= 0 && off < len) {
+		ssize_t w = write(fd, t + off, len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (fd >= 0 && off == len) {
+		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+		pthread_mutex_lock(&cf_ini_lock);
+		cf_ini_msgs = &msgs;
+		iniparser_set_error_callback(cf_ini_error);
+		d = iniparser_load(fdpath);
+		iniparser_set_error_callback(NULL);
+		cf_ini_msgs = NULL;
+		pthread_mutex_unlock(&cf_ini_lock);
+	}
+	if (fd >= 0)
+		close(fd);
+	strlist_free(&msgs);
+	free(t);
+	return d;
+}
+
 struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 {
 	struct problems pb = { 0 };
@@ -171,11 +206,21 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 		iniparser_set_error_callback(NULL);
 		cf_ini_msgs = NULL;
 		pthread_mutex_unlock(&cf_ini_lock);
-		for (size_t i = 0; i < msgs.n; i++)
-			cf_ini_problem(path, msgs.v[i], &sc, text, &pb);
+		unsigned *bad = xcalloc(msgs.n + 1, sizeof *bad);
+		size_t nbad = 0;
+		for (size_t i = 0; i < msgs.n; i++) {
+			unsigned line = cf_ini_problem(path, msgs.v[i], &sc, text, &pb);
+			if (line)
+				bad[nbad++] = line;
+		}
 		if (!d && msgs.n == 0)
 			cf_problem_add(&pb, 0, "%s: cannot be read as an INI file", path);
 		strlist_free(&msgs);
+		/* Unreadable lines make iniparser refuse the whole file: read the
+		 * rest without them, so that one run reports every problem. */
+		if (!d && nbad)
+			d = load_without(text, bad, nbad);
+		free(bad);
 	}
 	if (d) {
 		char form[512], where[512], ev[ECHO_MAX + 8], full[128];

@@ -107,6 +107,17 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs);
 struct rp_config *config_defaults(void);
 struct rp_config *config_ref(struct rp_config *c);
 void config_unref(struct rp_config *c);
+/*
+ * What the start would trip on outside the file (rampart -t): [milter]
+ * user and group exist (when run as root), the directories of the socket,
+ * pidfile and greylist database exist (the database's writable by the
+ * user), the config and access file are readable by the user (reload reads
+ * them after the privilege drop). Each problem goes to errs, one line
+ * naming the file and key; budgets longer than the MTA's milter timeout go
+ * to warns (may be NULL).
+ */
+void config_check_env(const struct rp_config *c, struct rp_errlist *errs,
+	struct rp_errlist *warns);
 /* Print the effective configuration, every key, as a valid rampart.conf. */
 void config_dump(const struct rp_config *c, FILE *out);
 

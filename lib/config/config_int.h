@@ -105,6 +105,9 @@ void cf_field_free(const struct key *k, struct rp_config *c);
 void cf_key_format(const struct key *k, const struct rp_config *c, char *buf, size_t size);
 bool cf_section_known(const char *s);
 const struct key *cf_key_find(const char *section, const char *name);
+/* The key whose name is nearest to name (at most 2 edits), preferring
+ * section; NULL when none is near. For "did you mean" hints. */
+const struct key *cf_key_nearest(const char *section, const char *name);
 
 /* ---- text helpers (config_parse.c) ---- */
 
@@ -137,8 +140,13 @@ void cf_where(char *buf, size_t size, const char *path, unsigned line);
 extern pthread_mutex_t cf_ini_lock;
 extern struct rp_strlist *cf_ini_msgs;
 int cf_ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
+/* Add iniparser's message as a problem; returns the line it names when the
+ * line itself is unreadable (syntax error, too long), else 0. */
+unsigned cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
 	const char *text, struct problems *pb);
+/* text with the given lines emptied (their newlines kept, so line numbers
+ * stay), for reading the rest of a file past its syntax errors. */
+char *cf_blank_lines(const char *text, const unsigned *lines, size_t n);
 char *cf_read_file(const char *path, struct problems *pb);
 void cf_check_names(const char *path, dictionary *d, const struct scan *sc, struct problems *pb);
 

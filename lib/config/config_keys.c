@@ -554,3 +554,55 @@ const struct key *cf_key_find(const char *section, const char *name)
 			return &cf_keys[i];
 	return NULL;
 }
+
+/* Levenshtein distance of a and b (both short: key names), capped. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned row[64];
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		unsigned diag = row[0], t;
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			t = row[j];
+			unsigned sub = diag + (a[i - 1] != b[j - 1]);
+			unsigned del = row[j] + 1, ins = row[j - 1] + 1;
+			row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			diag = t;
+		}
+	}
+	return row[lb];
+}
+
+const struct key *cf_key_nearest(const char *section, const char *name)
+{
+	const struct key *best = NULL;
+	unsigned bd = 99;
+	size_t n = strlen(name);
+	/* a near miss: at most 2 edits (1 for names of 4 letters or less);
+	 * the same section wins a tie, then table order */
+	unsigned limit = n <= 4 ? 1 : 2;
+
+	for (size_t i = 0; i < cf_nkeys; i++) {
+		unsigned d = edit_distance(name, cf_keys[i].name);
+		bool here = strcasecmp(cf_keys[i].section, section) == 0;
+		if (d > limit)
+			continue;
+		if (d < bd || (d == bd && here && best && strcasecmp(best->section, section) != 0)) {
+			best = &cf_keys[i];
+			bd = d;
+		}
+	}
+	/* the same name in another section: the admin put it under the
+	 * wrong header */
+	if (!best)
+		for (size_t i = 0; i < cf_nkeys; i++)
+			if (strcasecmp(cf_keys[i].name, name) == 0)
+				return &cf_keys[i];
+	return best;
+}

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -233,7 +234,7 @@ int cf_ini_error(const char *fmt, ...)
 
 /* Turn one iniparser message ("iniparser: syntax error in F (N):\n-> L")
  * into "FILE:N: ...: expected ...". */
-void cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
+unsigned cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
 	const char *text, struct problems *pb)
 {
 	/* the message names the file, then " (LINE)" */
@@ -246,7 +247,7 @@ void cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
 		line = (unsigned)strtoul(at + strlen(path) + 2, NULL, 10);
 	if (strstr(msg, "too long")) {
 		cf_problem_add(pb, line, "%s:%u: line too long: expected at most 1023 bytes per line", path, line);
-		return;
+		return line;
 	}
 	if (strstr(msg, "syntax error") && line) {
 		/* the text of that line, from the file itself */
@@ -261,11 +262,34 @@ void cf_ini_problem(const char *path, const char *msg, const struct scan *sc,
 		free(l);
 		cf_problem_add(pb, line, "%s:%u: \"%s\": syntax error: expected [section], key = value or a # comment",
 			path, line, clean);
-		return;
+		return line;
 	}
 	char flat[ECHO_MAX * 2];
 	rp_printable(flat, sizeof flat, msg);
 	cf_problem_add(pb, line, "%s: %s", path, flat);
+	return 0;
+}
+
+char *cf_blank_lines(const char *text, const unsigned *lines, size_t n)
+{
+	size_t len = strlen(text);
+	char *out = xmalloc(len + 1);
+	unsigned line = 1;
+	size_t o = 0;
+
+	for (const char *p = text; *p; p++) {
+		bool drop = false;
+		for (size_t i = 0; i < n; i++)
+			drop |= lines[i] == line;
+		if (*p == '\n') {
+			line++;
+			out[o++] = '\n';
+		} else if (!drop) {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+	return out;
 }
 
 char *cf_read_file(const char *path, struct problems *pb)
@@ -350,7 +374,15 @@ void cf_check_names(const char *path, dictionary *d, const struct scan *sc, stru
 				unsigned line = cf_line_of(sc, sec, full + plen);
 				cf_echo_value(ev, sizeof ev, iniparser_getstring(d, full, ""));
 				cf_where(where, sizeof where, path, line);
-				cf_problem_add(pb, line, "%s [%s] %s = \"%s\": unknown key", where, sec, full + plen, ev);
+				char hint[160] = "";
+				const struct key *near = cf_key_nearest(sec, full + plen);
+				if (near && strcasecmp(near->section, sec) == 0)
+					snprintf(hint, sizeof hint, ": did you mean %s?", near->name);
+				else if (near)
+					snprintf(hint, sizeof hint, ": did you mean [%s] %s?", near->section,
+						near->name);
+				cf_problem_add(pb, line, "%s [%s] %s = \"%s\": unknown key%s", where, sec,
+					full + plen, ev, hint);
 			}
 		}
 		free(names);

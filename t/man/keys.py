@@ -22,6 +22,9 @@ HOST_DEPENDENT = {("milter", "hostname"), ("dns", "nameservers"), ("spf", "auths
 failures = []
 
 
+HOST_FINDING = re.compile(r": (no such user|no such group|directory \S+ does not exist)$")
+
+
 def fail(msg):
     failures.append(msg)
     print("FAIL: " + msg)
@@ -129,8 +132,14 @@ def main():
             with open(path, "w") as f:
                 f.write(text.replace("/etc/rampart/access", access))
             r = subprocess.run([rampart, "-t", "-c", path], capture_output=True, text=True)
-            if r.returncode != 0:
-                fail("example %d does not load: %s" % (n, (r.stdout + r.stderr).strip()))
+            # -t also checks this machine (the rampart user, /run/rampart,
+            # /var/lib/rampart): those findings are about the host, not the
+            # example's text, and have tests of their own (unit/test_config_env)
+            problems = [l for l in (r.stdout + r.stderr).splitlines()
+                        if l.startswith("rampart: ") and not l.endswith("configuration OK")
+                        and not HOST_FINDING.search(l)]
+            if r.returncode != 0 and problems:
+                fail("example %d does not load: %s" % (n, "\n".join(problems)))
 
     checked = len(wanted) + len(blocks)
     print("man/keys: %d keys and %d examples checked, %d problems" % (len(wanted), len(blocks), len(failures)))

@@ -198,7 +198,7 @@ static void test_dup3(void)
 	T_CHECK(c == NULL, "dup3.conf refused");
 	T_EQ_INT(errs.n, 3, "dup3.conf: two duplicates and the unknown [helo] port");
 	if (errs.n == 3) {
-		T_EQ_STR(errs.msg[0], D "dup3.conf:4: [helo] port = \"1\": unknown key", "dup3 0");
+		T_EQ_STR(errs.msg[0], D "dup3.conf:4: [helo] port = \"1\": unknown key: did you mean [dns] port?", "dup3 0");
 		T_EQ_STR(errs.msg[1], D "dup3.conf:6: [dns] port = \"54\": duplicate key, first set at line 2", "dup3 1");
 		T_EQ_STR(errs.msg[2], D "dup3.conf:8: [dns] port = \"55\": duplicate key, first set at line 2", "dup3 2");
 	}
