@@ -5,8 +5,9 @@
  * loads the config and the access file it names into a new snapshot and
  * builds its engine. On success the engine replaces the current one under
  * eng_lock; open connections keep the one they started with. Settings read
- * only at start ([milter] socket, user, group, pidfile; the DNS cache size)
- * keep their start-up values until a restart. The greylist store is opened
+ * only at start ([milter] socket, user, group, pidfile, timeout; [dns]
+ * cache_size; [log] target and facility) keep their start-up values until
+ * a restart, and a reload that changes one says so, naming the key. The greylist store is opened
  * only at start, so a reload that would need another one (greylisting
  * turned on when it was off at start, or another [greylist] database) is
  * refused with a log line naming the key: accepting it would defer every
@@ -81,6 +82,38 @@ static bool needs_restart(const struct rp_config *cfg, char *why, size_t size)
 	return false;
 }
 
+static bool str_differs(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/* Name each start-only key whose value the new snapshot changes: the
+ * running daemon keeps the old one until a restart. */
+static void log_start_only(const struct rp_config *old, const struct rp_config *cfg)
+{
+	static const char tail[] = "read only at start; restart rampart to apply it";
+	const struct { const char *key, *a, *b; } strs[] = {
+		{ "[milter] socket", old->milter.socket, cfg->milter.socket },
+		{ "[milter] user", old->milter.user, cfg->milter.user },
+		{ "[milter] group", old->milter.group, cfg->milter.group },
+		{ "[milter] pidfile", old->milter.pidfile, cfg->milter.pidfile },
+	};
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+		if (str_differs(strs[i].a, strs[i].b))
+			log_msg(RP_LOG_WARNING, "reload: %s changed from %s to %s: %s", strs[i].key,
+				strs[i].a ? strs[i].a : "", strs[i].b ? strs[i].b : "", tail);
+	const struct { const char *key; unsigned long a, b; } nums[] = {
+		{ "[milter] timeout", old->milter.timeout, cfg->milter.timeout },
+		{ "[dns] cache_size", old->dns.cache_size, cfg->dns.cache_size },
+		{ "[log] facility", (unsigned long)old->log.facility, (unsigned long)cfg->log.facility },
+		{ "[log] target", (unsigned long)old->log.target, (unsigned long)cfg->log.target },
+	};
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (nums[i].a != nums[i].b)
+			log_msg(RP_LOG_WARNING, "reload: %s changed from %lu to %lu: %s", nums[i].key,
+				nums[i].a, nums[i].b, tail);
+}
+
 static void reload_once(void)
 {
 	struct rp_errlist errs = { 0 };
@@ -109,7 +142,14 @@ static void reload_once(void)
 			cfg_path, err);
 		return;
 	}
+	struct rp_engine *cur = engine_current();
+	if (cur) {
+		log_start_only(cur->cfg, cfg);
+		engine_unref(cur);
+	}
 	log_set_level(cfg->log.level);
+	if (shared_state->dns_cache)
+		dns_cache_set_max_ttl(shared_state->dns_cache, cfg->dns.cache_max_ttl);
 	if (shared_state->greylist) {
 		struct grey_params gp;
 		greylist_params_from_config(&cfg->greylist, &gp);

@@ -24,6 +24,17 @@ T.mail(old, "<a@example.com>", SMFIR_CONTINUE)
 T.rcpt(old, "<b@example.net>", SMFIR_CONTINUE, "old connection keeps its snapshot")
 mt.disconnect(old)
 
+-- start-only keys: the reload goes through and names each one changed
+T.reload(string.gsub(string.gsub(conf, "non_fqdn = off", "non_fqdn = reject"), "/sock\n", "/sock2\n") ..
+	"\n[dns]\ncache_size = 777\n")
+T.logged("configuration reloaded from", "reload with start-only changes goes through")
+T.logged("reload: [milter] socket changed from unix:" .. os.getenv("RAMPART_DIR") .. "/sock to unix:" ..
+	os.getenv("RAMPART_DIR") .. "/sock2: read only at start; restart rampart to apply it", "socket change named")
+T.logged("reload: [dns] cache_size changed from 20000 to 777: read only at start; restart rampart to apply it",
+	"cache_size change named")
+T.reload(string.gsub(conf, "non_fqdn = off", "non_fqdn = reject"))
+T.logged("configuration reloaded from", "back to the start-up values")
+
 -- a bad file is refused, the running configuration stays
 T.reload(string.gsub(conf, "non_fqdn = off", "non_fqdn = sometimes"))
 T.logged("non_fqdn", "the bad key is named")
