@@ -22,7 +22,8 @@ static void usage(FILE *out)
 		"usage: rampartctl [-c FILE] [--db PATH] [--now EPOCH] COMMAND ...\n"
 		"  -c FILE       config file (default %s; its defaults when absent)\n"
 		"  --db PATH     greylist database (default: [greylist] database)\n"
-		"  --now EPOCH   take EPOCH as the current time (tests, what-if purges)\n"
+		"  --now EPOCH   take EPOCH as the current time for the command (a purge\n"
+		"                with it deletes what is expired then: see purge --dry-run)\n"
 		"  -V            print the version\n"
 		"commands:\n", RP_DEFAULT_CONFIG);
 	ctl_greylist_usage(out);

@@ -32,7 +32,7 @@ void ctl_greylist_usage(FILE *out)
 	      "  greylist show CLIENT|ID\n"
 	      "  greylist allow CLIENT [SENDER RECIPIENT]\n"
 	      "  greylist delete CLIENT [SENDER RECIPIENT] | ID\n"
-	      "  greylist purge\n"
+	      "  greylist purge [--dry-run]\n"
 	      "  greylist stats\n"
 	      "  CLIENT: an address, a CIDR within one [greylist] netmask, or spf:DOMAIN\n", out);
 }
@@ -108,12 +108,27 @@ static int parse_client(const struct ctl *c, const char *arg, char *out, size_t 
 	} else if (cidr_parse(arg, &cidr) == 0) {
 		need = cidr.net.family == AF_INET ? cfg->greylist.netmask4 : cfg->greylist.netmask6;
 		if (cidr.prefix < need) {
-			ctl_error("greylist: client %s is wider than the /%u [greylist] netmask%s",
-				arg, need, cidr.net.family == AF_INET ? "4" : "6");
+			ctl_error("greylist: client %s is wider than the /%u [greylist] netmask%s: "
+				"entries are kept per /%u network; give one address or a /%u in it",
+				arg, need, cidr.net.family == AF_INET ? "4" : "6", need, need);
 			return -1;
 		}
 		return greylist_client_part(&cidr.net, cfg->greylist.netmask4,
 			cfg->greylist.netmask6, NULL, out, size);
+	}
+	const char *slash = strchr(arg, '/');
+	char host[RP_ADDRSTRLEN + 1];
+	if (slash && (size_t)(slash - arg) < sizeof host) {
+		memcpy(host, arg, (size_t)(slash - arg));
+		host[slash - arg] = '\0';
+		if (netaddr_parse(host, &a) == 0) {
+			need = a.family == AF_INET ? cfg->greylist.netmask4 : cfg->greylist.netmask6;
+			ctl_error("greylist: client %s: the address has bits set below the /%s prefix; "
+				"entries are kept per /%u network ([greylist] netmask%s): give one "
+				"address or its /%u", arg, slash + 1, need,
+				a.family == AF_INET ? "4" : "6", need);
+			return -1;
+		}
 	}
 	ctl_error("greylist: invalid client \"%s\" (expected an address, a CIDR or spf:DOMAIN)", arg);
 	return -1;
@@ -155,9 +170,11 @@ static void print_entry(const struct ctl *c, const unsigned char *hash,
 	fmt_time(r->pass_time, t3, sizeof t3);
 	switch (r->state) {
 	case GREY_ST_PENDING:
-		printf("%s pending %s %s %s first=%s last=%s attempts=%u\n", id,
+		/* a retry is accepted from first + delay until first + retry_window */
+		fmt_time(r->first_seen + (int64_t)c->cfg->greylist.delay, t3, sizeof t3);
+		printf("%s pending %s %s %s first=%s last=%s attempts=%u accept=%s\n", id,
 			shown(r->client, cl, sizeof cl), shown(r->sender, s, sizeof s),
-			shown(r->rcpt, rc, sizeof rc), t1, t2, (unsigned)r->count);
+			shown(r->rcpt, rc, sizeof rc), t1, t2, (unsigned)r->count, t3);
 		break;
 	case GREY_ST_PASSED:
 		printf("%s passed %s %s %s first=%s passed=%s last=%s\n", id,
@@ -432,21 +449,52 @@ static int cmd_delete(struct ctl *c, int argc, char **argv)
 	return rc;
 }
 
+struct expiry_arg {
+	const struct grey_params *p;
+	time_t now;
+	unsigned long examined, expired;
+};
+
+static int walk_expired(const unsigned char *hash, const struct grey_record *r, void *arg)
+{
+	struct expiry_arg *e = arg;
+	(void)hash;
+	e->examined++;
+	if (!r || greylist_expired(e->p, e->now, r))
+		e->expired++;
+	return 0;
+}
+
 static int cmd_purge(struct ctl *c, int argc, char **argv)
 {
 	struct grey_sweep_stats st = { 0 };
 	struct grey_params p;
 	struct grey_store *db;
+	bool dry = false;
 	int rc;
 
-	(void)argv;
-	if (argc != 0) {
-		ctl_error("greylist purge: no arguments expected");
+	if (argc == 1 && strcmp(argv[0], "--dry-run") == 0) {
+		dry = true;
+	} else if (argc != 0) {
+		ctl_error("greylist purge: expected nothing or --dry-run");
 		return CTL_USAGE;
 	}
-	if (!(db = open_db(c, true)))
+	if (!(db = open_db(c, !dry)))
 		return CTL_RUNTIME;
 	greylist_params_from_config(&c->cfg->greylist, &p);
+	if (dry) {
+		struct expiry_arg e = { .p = &p, .now = clock_now() };
+		rc = greystore_walk(db, GREY_TAB_TRIPLETS, walk_expired, &e);
+		if (rc == 0)
+			rc = greystore_walk(db, GREY_TAB_CLIENTS, walk_expired, &e);
+		if (rc)
+			rc = walk_error(db, rc);
+		else
+			printf("would purge %lu of %lu entries (dry run: nothing deleted)\n",
+				e.expired, e.examined);
+		greystore_close(db);
+		return rc;
+	}
 	rc = greystore_purge(db, &p, clock_now(), &st);
 	if (rc)
 		rc = walk_error(db, rc);

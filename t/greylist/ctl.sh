@@ -14,6 +14,7 @@ CONF=$D/rampart.conf
 printf '[greylist]\ndatabase = %s\n' "$DB" > "$CONF"
 NOW=1700000000          # 2023-11-14T22:13:20Z
 T0=2023-11-14T22:13:20Z
+TA=2023-11-14T22:18:20Z    # T0 + the 5 min delay: a retry is accepted from then
 T5=2023-11-14T22:18:20Z
 fail=0
 pass=0
@@ -51,7 +52,7 @@ check "unknown sub" 1 "" "rampartctl: greylist: unknown command \"frob\" (expect
 	ctl greylist frob
 check "bad client" 1 "" "rampartctl: greylist: invalid client \"foo\" (expected an address, a CIDR or spf:DOMAIN)" -- \
 	ctl greylist allow foo
-check "wide cidr" 1 "" "rampartctl: greylist: client 10.0.0.0/8 is wider than the /24 [greylist] netmask4" -- \
+check "wide cidr" 1 "" "rampartctl: greylist: client 10.0.0.0/8 is wider than the /24 [greylist] netmask4: entries are kept per /24 network; give one address or a /24 in it" -- \
 	ctl greylist allow 10.0.0.0/8
 check "bad list option" 1 "" "rampartctl: greylist list: unknown option \"--old\" (expected --pending, --passed or --clients)" -- \
 	ctl greylist list --old
@@ -85,7 +86,7 @@ expect_decide "pass-first wait=0 delayed=300" $((NOW + 300)) 198.51.100.7 b@s.ex
 P1=$("$W" id 192.0.2.0/24 a@s.example r@d.example)
 P2=$("$W" id 198.51.100.0/24 b@s.example r@d.example)
 C2=$("$W" id 198.51.100.0/24)
-L1="${P1:0:16} pending 192.0.2.0/24 a@s.example r@d.example first=$T0 last=$T0 attempts=1"
+L1="${P1:0:16} pending 192.0.2.0/24 a@s.example r@d.example first=$T0 last=$T0 attempts=1 accept=$TA"
 L2="${P2:0:16} passed 198.51.100.0/24 b@s.example r@d.example first=$T0 passed=$T5 last=$T5"
 L3="${C2:0:16} client 198.51.100.0/24 passes=1 last=$T5 counting"
 check "list" 0 "$(printf '%s\n%s\n' "$L1" "$L2" | sort)
@@ -138,7 +139,16 @@ else
 	echo "FAIL stats:"; echo "$out"; fail=$((fail + 1))
 fi
 
-# purge 40 days later: everything but the manual client has expired
+# purge 40 days later: everything but the manual client has expired; a
+# dry run first counts the same and deletes nothing
+check "host bits below the prefix" 1 "" "rampartctl: greylist: client 198.51.100.0/16: the address has bits set below the /16 prefix; entries are kept per /24 network ([greylist] netmask4): give one address or its /24" -- \
+	ctl greylist show 198.51.100.0/16
+check "purge dry run" 0 "would purge 5 of 6 entries (dry run: nothing deleted)" "" -- \
+	"$CTL" -c "$CONF" --now $((NOW + 40 * 86400)) greylist purge --dry-run
+check "dry run deleted nothing" 0 "would purge 5 of 6 entries (dry run: nothing deleted)" "" -- \
+	"$CTL" -c "$CONF" --now $((NOW + 40 * 86400)) greylist purge --dry-run
+check "bad purge argument" 1 "" "rampartctl: greylist purge: expected nothing or --dry-run" -- \
+	ctl greylist purge --now
 check "purge later" 0 "purged 5 of 6 entries" "" -- \
 	"$CTL" -c "$CONF" --now $((NOW + 40 * 86400)) greylist purge
 check "after purge" 0 "$("$W" id spf:pool.example | cut -c1-16) client spf:pool.example passes=0 last=$T0 manual" "" -- \
