@@ -23,5 +23,16 @@ function(rampart_install_config src name)
       file(INSTALL \"${src}\" DESTINATION \"${RAMPART_ETC_DIR}\" RENAME \"${name}\")
     endif()")
 endfunction()
-rampart_install_config(${CMAKE_SOURCE_DIR}/etc/rampart.conf rampart.conf)
+# The installed rampart.conf names the installed access file (the source
+# tree's keeps the default, none, so that scripts/run.sh needs no /etc
+# file): rules added to /etc/rampart/access work after a reload.
+file(READ ${CMAKE_SOURCE_DIR}/etc/rampart.conf RAMPART_CONF_TEXT)
+string(REPLACE "# Empty means none.\n# access_file =\n"
+  "# Empty means none; the installed file names the installed access file.\naccess_file = ${RAMPART_ETC_DIR}/access\n"
+  RAMPART_CONF_INSTALLED "${RAMPART_CONF_TEXT}")
+if(RAMPART_CONF_INSTALLED STREQUAL RAMPART_CONF_TEXT)
+  message(FATAL_ERROR "etc/rampart.conf: the access_file lines install.cmake rewrites are missing")
+endif()
+file(WRITE ${CMAKE_BINARY_DIR}/rampart.conf.installed "${RAMPART_CONF_INSTALLED}")
+rampart_install_config(${CMAKE_BINARY_DIR}/rampart.conf.installed rampart.conf)
 rampart_install_config(${CMAKE_SOURCE_DIR}/etc/access.example access)

@@ -110,7 +110,10 @@ fi
 # -------------------------------------------------------------- 2 install
 step "install"
 getent passwd rampart >/dev/null && echo "(note: user rampart existed before the install)"
-check "apt-get install ./$(basename "$DEB")" apt-get install -y "$DEB"
+apt-get install -y "$DEB" >"$W/install.out" 2>&1 && ok "apt-get install ./$(basename "$DEB")" ||
+	{ bad "apt-get install"; cat "$W/install.out"; }
+grep -qF "rampart: installed. Next: review /etc/rampart/rampart.conf and /etc/rampart/access," "$W/install.out" &&
+	ok "postinst prints the next step" || { bad "postinst did not print the next step"; tail -8 "$W/install.out"; }
 for f in /usr/sbin/rampart /usr/sbin/rampartctl /etc/rampart/rampart.conf /etc/rampart/access \
 	/lib/systemd/system/rampart.service /usr/share/man/man8/rampart.8.gz \
 	/usr/share/man/man8/rampartctl.8.gz /usr/share/man/man5/rampart.conf.5.gz; do
@@ -126,7 +129,8 @@ st=$(stat -c '%U:%G %a' /var/lib/rampart 2>&1)
 check "rampart -t -c /etc/rampart/rampart.conf" rampart -t -c /etc/rampart/rampart.conf
 eff=$(rampart -d -c /etc/rampart/rampart.conf)
 for l in "socket = inet:$PORT@127.0.0.1" "user = rampart" "group = rampart" \
-	"pidfile = /run/rampart/rampart.pid" "database = /var/lib/rampart/greylist.lmdb"; do
+	"pidfile = /run/rampart/rampart.pid" "database = /var/lib/rampart/greylist.lmdb" \
+	"access_file = /etc/rampart/access"; do
 	grep -qxF "$l" <<<"$eff" && ok "packaged config: $l" || bad "packaged config lacks [$l]"
 done
 check "systemd-analyze verify rampart.service" systemd-analyze verify /lib/systemd/system/rampart.service
@@ -261,6 +265,28 @@ if [ "$USE_SYSTEMD" = yes ]; then check "systemctl reload rampart" systemctl rel
 else kill -USR1 "$(cat /run/rampart/rampart.pid)"; fi
 sleep 1
 rlog | grep -q "configuration reloaded" && ok "reloaded" || bad "no reload logged"
+
+step "a rule added to /etc/rampart/access works after a reload"
+echo "sender late@bad.example REJECT Added after the start" >> /etc/rampart/access
+if [ "$USE_SYSTEMD" = yes ]; then check "systemctl reload rampart" systemctl reload rampart
+else kill -USR1 "$(cat /run/rampart/rampart.pid)"; fi
+sleep 1
+python3 - "$TESTDOMAIN" >"$W/smtp2.out" 2>&1 <<'PY'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", 25, local_hostname="mx.client.example", timeout=60)
+s.ehlo("mx.client.example")
+code, msg = s.docmd("XCLIENT", "ADDR=192.0.2.13 NAME=[UNAVAILABLE]")
+assert code == 220, (code, msg)
+s.ehlo_resp = None
+s.ehlo("mx.client.example")
+s.mail("late@bad.example")
+code, msg = s.rcpt("user@" + sys.argv[1])
+print("late: %d %s" % (code, msg.decode()))
+s.quit()
+PY
+sed 's/^/    /' "$W/smtp2.out"
+grep -qxF "late: 554 5.7.1 <late@bad.example>: Sender address rejected: Added after the start" "$W/smtp2.out" &&
+	ok "the new access rule applies after the reload" || bad "the new access rule does not apply"
 stop_daemon
 postfix stop >/dev/null 2>&1
 
