@@ -87,7 +87,8 @@ enum rp_result check_dnsbl(struct rp_eval *ev, struct rp_reply *out)
 	const struct rp_config *cfg = c->cfg;
 	const struct rp_dns_answer **answers;
 	int score, best;
-	char reason[TXT_REASON_MAX + 1];
+	char reason[TXT_REASON_MAX + 1], zones[512] = "";
+	size_t zl = 0;
 
 	if (!c->has_addr || !cfg->dnsbl.n)
 		return RP_RES_NONE;
@@ -100,6 +101,14 @@ enum rp_result check_dnsbl(struct rp_eval *ev, struct rp_reply *out)
 			continue;
 		answers[i] = r->ans;
 		switch (dnsbl_site_classify(s, r->ans)) {
+		case RP_DNSBL_LISTED:
+			/* "zone*weight" of each listing, for the log line (zones are
+			 * config, not outside input) */
+			if (zl < sizeof zones) {
+				int w = snprintf(zones + zl, sizeof zones - zl, " %s*%d", s->zone, s->weight);
+				zl += w > 0 ? (size_t)w : 0;
+			}
+			break;
 		case RP_DNSBL_LOOKUP_ERROR:
 			log_msg(RP_LOG_WARNING, "dnsbl: lookup error for %s (zone %s): %s; not counted",
 				r->name, s->zone, r->ans->detail ? r->ans->detail : "error");
@@ -120,8 +129,9 @@ enum rp_result check_dnsbl(struct rp_eval *ev, struct rp_reply *out)
 	score = dnsbl_score(cfg->dnsbl.sites, answers, cfg->dnsbl.n, &best);
 	free(answers);
 	c->dnsbl_score = score;
-	if (score)
-		log_msg(RP_LOG_INFO, "%s[%s]: dnsbl score %d", c->client_name, c->client_addr, score);
+	if (score || zones[0])
+		log_msg(RP_LOG_INFO, "%s[%s]: dnsbl score %d:%s", c->client_name, c->client_addr, score,
+			zones);
 	if (cfg->dnsbl.greylist_threshold > 0 && score >= cfg->dnsbl.greylist_threshold)
 		c->suspicious = true;
 	if (score < cfg->dnsbl.threshold || best < 0) {

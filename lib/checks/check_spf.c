@@ -23,9 +23,16 @@ enum rp_result check_spf(struct rp_eval *ev, struct rp_reply *out)
 		return RP_RES_NONE;
 	res = spf_check(c->eng->spf, &c->addr, c->helo, m->sender, cfg->spf.helo, ev->deadline, &m->spf);
 	m->spf_done = true;
-	log_msg(RP_LOG_INFO, "%s: spf: %s for %s (identity %s%s%s)",
-		m->queue_id[0] ? m->queue_id : "NOQUEUE", spf_result_name(res), m->spf.ident,
-		m->spf.identity == RP_SPF_ID_HELO ? "helo" : "mailfrom",
+	/* the identity actually checked: the HELO name, or the sender as
+	 * given with the domain looked up (not libspf2's postmaster@ form) */
+	char shown[RP_SPF_IDENT_MAX];
+	rp_printable(shown, sizeof shown, m->spf.identity == RP_SPF_ID_HELO ? m->spf.domain
+		: m->spf.envelope_from);
+	log_msg(RP_LOG_INFO, "%s: spf: %s for %s%s%s (identity %s, domain %s%s%s)",
+		m->queue_id[0] ? m->queue_id : "NOQUEUE", spf_result_name(res),
+		m->spf.identity == RP_SPF_ID_HELO ? "" : "<", shown,
+		m->spf.identity == RP_SPF_ID_HELO ? "" : ">",
+		m->spf.identity == RP_SPF_ID_HELO ? "helo" : "mailfrom", m->spf.domain,
 		m->spf.problem[0] ? "; " : "", m->spf.problem);
 	if (res == RP_SPF_PASS) {
 		if (m->spf.identity == RP_SPF_ID_MAILFROM && !m->null_sender)

@@ -110,7 +110,7 @@ const struct key cf_keys[] = {
 	{ "dnsbl", "zones", K_DNSBL, "", 0, 0, F(dnsbl), NULL },
 	{ "dnsbl", "threshold", K_INT, "1", 1, 1000, F(dnsbl.threshold), NULL },
 	{ "dnsbl", "greylist_threshold", K_INT, "0", 0, 1000, F(dnsbl.greylist_threshold), NULL },
-	{ "dnsbl", "allow_threshold", K_INT, "0", -1000, 0, F(dnsbl.allow_threshold), NULL },
+	{ "dnsbl", "allow_threshold", K_INT, "-1", -1000, 0, F(dnsbl.allow_threshold), NULL },
 
 	{ "rhsbl", "action", K_ACTION, "reject", 0, ALL_ACTS, ACT(RP_CHK_RHSBL), NULL },
 	{ "rhsbl", "zones", K_ZONES, "", 0, 0, F(rhsbl.zones), NULL },

@@ -307,7 +307,9 @@ static void trust(struct rp_conn *c, const char *reason)
 {
 	c->trusted = true;
 	c->trust_reason = reason;
-	log_msg(RP_LOG_DEBUG, "%s[%s]: trusted (%s)", c->client_name, c->client_addr, reason);
+	/* info: the milter then accepts without seeing the rest, so this is
+	 * the connection's (or message's) only line */
+	log_msg(RP_LOG_INFO, "%s[%s]: trusted (%s)", c->client_name, c->client_addr, reason);
 }
 
 /*

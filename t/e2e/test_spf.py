@@ -53,6 +53,9 @@ class Spf(DnsCase):
             "receiver=mx.rampart.test; identity=mailfrom"])
         self.assertEqual(m.get_all("Authentication-Results"),
                          ["mx.rampart.test; spf=pass smtp.mailfrom=pass.spf.rampart.test"])
+        # the log names the sender as given and the domain checked
+        self.wait_log("spf: pass for <a@pass.spf.rampart.test> (identity mailfrom, "
+                      "domain pass.spf.rampart.test)")
         # inserted at the top: Postfix keeps its own Received: (which milters
         # never see) first, and puts ours directly below it
         keys = [k for k, _ in m.items()]

@@ -318,7 +318,7 @@ static void check_defaults(const struct rp_config *c)
 	T_EQ_INT(c->action[RP_CHK_DNSBL], RP_ACT_REJECT, "dnsbl.action");
 	T_EQ_INT(c->dnsbl.threshold, 1, "dnsbl.threshold");
 	T_EQ_INT(c->dnsbl.greylist_threshold, 0, "dnsbl.greylist_threshold");
-	T_EQ_INT(c->dnsbl.allow_threshold, 0, "dnsbl.allow_threshold");
+	T_EQ_INT(c->dnsbl.allow_threshold, -1, "dnsbl.allow_threshold");
 	T_EQ_INT(c->action[RP_CHK_RHSBL], RP_ACT_REJECT, "rhsbl.action");
 	T_EQ_INT(c->rhsbl.zones.n, 0, "rhsbl.zones");
 	T_EQ_INT(c->rhsbl.targets, RP_RHSBL_HELO | RP_RHSBL_SENDER, "rhsbl.targets");
