@@ -59,15 +59,26 @@ class DnsChecks(DnsCase):
         self.assertEqual(r.line, "554 5.7.1 Service unavailable; Sender address [x@forged.rampart.test] "
                                  "blocked using rhsbl.rampart.test")
 
-    def test_accepted_mail_has_iprev(self):
+    def deliver(self, subject):
         c = self.client("192.0.2.1", name="fc.rampart.test", helo="fc.rampart.test")
         self.assertEqual(c.mail("<a@mx-a.rampart.test>").code, 250)
         self.assertEqual(c.rcpt("<b@mx-a.rampart.test>").code, 250)
-        self.assertEqual(c.data("Subject: iprev\r\n\r\nhello\r\n").code, 250)
+        self.assertEqual(c.data("Subject: %s\r\n\r\nhello\r\n" % subject).code, 250)
         c.quit()
-        msg = [d for d in self.pf.wait_for_delivery(1, timeout=30) if d.message["Subject"] == "iprev"][0]
-        self.assertEqual(msg.message.get_all("Authentication-Results"),
-                         ["mx.rampart.test; iprev=pass policy.iprev=192.0.2.1 (fc.rampart.test)"])
+        return [d for d in self.pf.wait_for_delivery(1, timeout=30) if d.message["Subject"] == subject][0]
+
+    def test_accepted_mail_has_iprev(self):
+        # 192.0.2.1 is on wl.rampart.test (score -5 <= allow_threshold -1):
+        # rDNS is not checked for it, so no iprev result is claimed
+        msg = self.deliver("allowed")
+        self.assertEqual(msg.message.get_all("Authentication-Results"), None)
+        self.reload([("dnsbl", "allow_threshold", "0")])
+        try:
+            msg = self.deliver("iprev")
+            self.assertEqual(msg.message.get_all("Authentication-Results"),
+                             ["mx.rampart.test; iprev=pass policy.iprev=192.0.2.1 (fc.rampart.test)"])
+        finally:
+            self.reload([("dnsbl", "allow_threshold", "-1")])
 
 
 class DnsFaults(DnsChecks):
