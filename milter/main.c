@@ -15,7 +15,8 @@
  * changes to "/" (every path inside the config is absolute already).
  *
  * Signals: SIGHUP, SIGTERM and SIGINT belong to libmilter (stop); SIGUSR1
- * reloads (reload.c). All four are blocked here before any thread exists,
+ * reloads (reload.c); SIGUSR2 wakes libmilter's listener for a prompt stop
+ * (wake.c). All five are blocked here before any thread exists,
  * so that only the threads that sigwait() for them ever see them.
  */
 #include <errno.h>
@@ -321,6 +322,8 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 	}
 	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
 	running = true;
+	if (listener_wake_start() != 0)
+		log_msg(RP_LOG_WARNING, "cannot start the listener wake-up; a stop may take 5 s");
 	daemon_ready(ready_fd, 0);
 	ready_fd = -1;
 	status = smfi_main() == MI_SUCCESS ? 0 : 2;
@@ -410,6 +413,7 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	log_open(foreground ? RP_LOG_STDERR : cfg->log.target, cfg->log.facility, cfg->log.level);

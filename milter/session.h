@@ -49,6 +49,10 @@ void engine_install(struct rp_engine *e);
  * be blocked in the calling thread). The path and shared state are kept. */
 int reload_start(const char *config_path, const struct rp_shared *shared);
 
+/* wake.c: make the calling thread's libmilter listener see a stop within
+ * 200 ms (call just before smfi_main). 0, or -1 when it cannot. */
+int listener_wake_start(void);
+
 /* reload.c: log the DNS cache's counters (at reload and at stop). */
 void log_dns_cache_stats(const struct rp_shared *shared);
 

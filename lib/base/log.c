@@ -8,6 +8,8 @@
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -26,17 +28,22 @@ static const struct { const char *name; int value; } facilities[] = {
 	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 };
 
+/* The lock only orders log_open/log_set_level against each other; a line
+ * is written without it: glibc's syslog() takes its own lock (and covers
+ * openlog/closelog), and a stderr line goes out in one write(2), so lines
+ * from several threads never interleave and a slow syslog socket or a full
+ * journal pipe never holds the other threads' log calls behind a mutex. */
 void log_open(enum rp_log_target target, int facility, enum rp_log_level level)
 {
 	pthread_mutex_lock(&log_lock);
-	log_target = target;
-	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 	if (target == RP_LOG_SYSLOG) {
 		if (log_syslog_open)
 			closelog();
 		openlog("rampart", LOG_PID | LOG_NDELAY, facility);
 		log_syslog_open = true;
 	}
+	__atomic_store_n(&log_target, target, __ATOMIC_RELEASE);
+	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&log_lock);
 }
 
@@ -52,6 +59,19 @@ bool log_enabled(enum rp_log_level level)
 	return level <= __atomic_load_n(&log_level, __ATOMIC_RELAXED);
 }
 
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
 void log_msg(enum rp_log_level level, const char *fmt, ...)
 {
 	char raw[2048], line[2048];
@@ -64,22 +84,26 @@ void log_msg(enum rp_log_level level, const char *fmt, ...)
 	va_end(ap);
 	rp_printable(line, sizeof line, raw);
 
-	pthread_mutex_lock(&log_lock);
-	if (log_target == RP_LOG_SYSLOG) {
+	if (__atomic_load_n(&log_target, __ATOMIC_ACQUIRE) == RP_LOG_SYSLOG) {
 		syslog(level_prio[level], "%s", line);
 	} else {
 		struct timespec ts;
 		struct tm tm;
-		char stamp[32];
+		char stamp[32], out[2200];
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld rampart: %s%s\n", stamp, ts.tv_nsec / 1000000,
+		int n = snprintf(out, sizeof out, "%s.%03ld rampart: %s%s\n", stamp, ts.tv_nsec / 1000000,
 			level <= RP_LOG_WARNING ? (level == RP_LOG_ERR ? "error: " : "warning: ") : "",
 			line);
-		fflush(stderr);
+		if (n < 0)
+			return;
+		if ((size_t)n >= sizeof out) {          /* keep the newline */
+			n = (int)sizeof out - 1;
+			out[n - 1] = '\n';
+		}
+		write_all(STDERR_FILENO, out, (size_t)n);
 	}
-	pthread_mutex_unlock(&log_lock);
 }
 
 int log_level_from_name(const char *name)
