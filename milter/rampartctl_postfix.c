@@ -1,10 +1,13 @@
 /*
  * rampartctl_postfix - "rampartctl postfix [--apply] [--postfix-config DIR]":
- * prints, as a shell script, the postconf commands that connect Postfix to
- * rampart (smtpd_milters from [milter] socket, added to the milters already
- * there; milter_protocol, milter_default_action and the milter timeouts),
- * then, commented out, the MTA's part of the hardening that no milter can
- * do (postscreen's pregreet test, unauthorised pipelining, relay control).
+ * prints, as a shell script, the postconf command that connects Postfix to
+ * rampart: smtpd_milters gets rampart's socket in Postfix's per-milter form
+ * "{ ENDPOINT, default_action=tempfail, command_timeout=30s }", added to the
+ * milters already there, so that no global milter_* setting (and so no
+ * other milter's behaviour) changes; the value before and after is shown.
+ * Then, commented out, the MTA's part of the hardening that no milter can
+ * do (postscreen's pregreet test, unauthorised pipelining, relay control),
+ * with Postfix's values expanded (postconf -x) and the real chroot column.
  * --apply runs the first part only, then "postfix reload" when Postfix runs.
  *
  * Reads the running Postfix's settings with postconf(1) (fork/exec, never a
@@ -41,12 +44,16 @@ void ctl_postfix_usage(FILE *out)
 
 struct pf {
 	const char *confdir;          /* postconf -c DIR, or NULL */
-	bool have_postconf;
+	bool have_postconf;           /* postconf ran and read main.cf */
+	bool installed;               /* postconf could be run at all */
+	char error[512];              /* why postconf failed, "" if it did not */
+	char chroot_field[8];         /* smtp/inet's chroot column: y, n, -; "" unknown */
 	char version[64];             /* mail_version, "" if unknown */
 	char queue_dir[512];
 	int chrooted;                 /* smtpd runs chrooted: 1, 0, -1 unknown */
 	bool postscreen;              /* smtp/inet is postscreen already */
-	char milters[VALUE_MAX];      /* smtpd_milters as configured */
+	char milters[VALUE_MAX];      /* smtpd_milters as configured (raw) */
+	char milters_x[VALUE_MAX];    /* the same, expanded */
 	char non_smtpd[VALUE_MAX];    /* non_smtpd_milters */
 	char relay[VALUE_MAX];        /* smtpd_relay_restrictions */
 	char data[VALUE_MAX];         /* smtpd_data_restrictions */
@@ -63,10 +70,12 @@ struct pf {
  * Run argv (argv[0] from PATH, else /usr/sbin) with stdin from /dev/null.
  * With out, stdout is read into out (at most size-1 bytes kept, the rest
  * drained; control bytes become '?', trailing newlines dropped). stderr is
- * passed through, or discarded when quiet. Returns the exit status, 127
- * when the program cannot be run, -1 when fork or pipe fails.
+ * passed through (ERR_PASS), discarded (ERR_QUIET), or read into out with
+ * stdout (ERR_MERGE, for a failing command's message). Returns the exit
+ * status, 127 when the program cannot be run, -1 when fork or pipe fails.
  */
-static int run(char *const argv[], char *out, size_t size, bool quiet)
+enum err_mode { ERR_PASS, ERR_QUIET, ERR_MERGE };
+static int run(char *const argv[], char *out, size_t size, enum err_mode mode)
 {
 	int fds[2] = { -1, -1 }, status;
 	size_t len = 0;
@@ -93,8 +102,10 @@ static int run(char *const argv[], char *out, size_t size, bool quiet)
 			close(fds[0]);
 			close(fds[1]);
 		}
-		if (quiet && !freopen("/dev/null", "w", stderr))
+		if (mode == ERR_QUIET && !freopen("/dev/null", "w", stderr))
 			_exit(127);
+		if (mode == ERR_MERGE && out)
+			dup2(STDOUT_FILENO, STDERR_FILENO);
 		execvp(argv[0], argv);
 		if (errno == ENOENT && !strchr(argv[0], '/')) {
 			snprintf(path, sizeof path, "/usr/sbin/%s", argv[0]);
@@ -146,7 +157,7 @@ static int postconf_get(const struct pf *p, const char *flag, const char *arg, c
 	argv[n++] = (char *)arg;
 	argv[n] = NULL;
 	out[0] = '\0';
-	if (run(argv, out, size, true) != 0) {
+	if (run(argv, out, size, ERR_QUIET) != 0) {
 		out[0] = '\0';
 		return -1;
 	}
@@ -155,32 +166,68 @@ static int postconf_get(const struct pf *p, const char *flag, const char *arg, c
 
 static void pf_read(struct pf *p)
 {
-	char field[64], svc[32];
+	char field[64], svc[32], probe[512];
+	char *argv[6];
+	int n = 0, rc;
 
 	p->chrooted = -1;
 	rp_strlcpy(p->queue_dir, DEFAULT_QUEUE_DIR, sizeof p->queue_dir);
-	if (postconf_get(p, "-h", "mail_version", p->version, sizeof p->version) != 0 || !p->version[0])
+	/* One probe that keeps postconf's own message when it fails (no
+	 * main.cf, a directory that does not exist, no Postfix at all). */
+	argv[n++] = (char *)"postconf";
+	if (p->confdir) {
+		argv[n++] = (char *)"-c";
+		argv[n++] = (char *)p->confdir;
+	}
+	argv[n++] = (char *)"-h";
+	argv[n++] = (char *)"mail_version";
+	argv[n] = NULL;
+	rc = run(argv, probe, sizeof probe, ERR_MERGE);
+	p->installed = rc != 127 && rc != -1;
+	if (rc != 0 || !probe[0]) {
+		if (!p->installed)
+			rp_strlcpy(p->error, "postconf cannot be run: is Postfix installed?", sizeof p->error);
+		else
+			snprintf(p->error, sizeof p->error, "%s", probe[0] ? probe : "postconf failed");
 		return;
+	}
+	rp_strlcpy(p->version, probe, sizeof p->version);
 	p->have_postconf = true;
-	if (postconf_get(p, "-h", "queue_directory", p->queue_dir, sizeof p->queue_dir) != 0 ||
+	if (postconf_get(p, "-xh", "queue_directory", p->queue_dir, sizeof p->queue_dir) != 0 ||
 	    p->queue_dir[0] != '/')
 		rp_strlcpy(p->queue_dir, DEFAULT_QUEUE_DIR, sizeof p->queue_dir);
+	/* smtpd_milters is written back, so read as configured ($names kept);
+	 * the rest only informs, so read expanded as Postfix uses them. */
 	postconf_get(p, "-h", "smtpd_milters", p->milters, sizeof p->milters);
+	postconf_get(p, "-xh", "smtpd_milters", p->milters_x, sizeof p->milters_x);
 	postconf_get(p, "-h", "non_smtpd_milters", p->non_smtpd, sizeof p->non_smtpd);
-	postconf_get(p, "-h", "smtpd_relay_restrictions", p->relay, sizeof p->relay);
-	postconf_get(p, "-h", "smtpd_data_restrictions", p->data, sizeof p->data);
-	postconf_get(p, "-h", "postscreen_greet_action", p->greet, sizeof p->greet);
+	postconf_get(p, "-xh", "smtpd_relay_restrictions", p->relay, sizeof p->relay);
+	postconf_get(p, "-xh", "smtpd_data_restrictions", p->data, sizeof p->data);
+	postconf_get(p, "-xh", "postscreen_greet_action", p->greet, sizeof p->greet);
 	/* Postfix 3.9 has it (default yes); 3.5.23, 3.6.13, 3.7.9 and 3.8.4
 	 * got it as a backport (default no). An unknown name prints nothing. */
-	p->forbid_known = postconf_get(p, "-h", "smtpd_forbid_unauth_pipelining",
+	p->forbid_known = postconf_get(p, "-xh", "smtpd_forbid_unauth_pipelining",
 		p->forbid, sizeof p->forbid) == 0 && p->forbid[0];
 
 	/* The SMTP server is smtp/inet, or smtpd/pass behind postscreen. */
 	postconf_get(p, "-Fh", "smtp/inet/command", field, sizeof field);
 	p->postscreen = strncmp(field, "postscreen", 10) == 0;
 	snprintf(svc, sizeof svc, "%s/chroot", p->postscreen ? "smtpd/pass" : "smtp/inet");
-	if (postconf_get(p, "-Fh", svc, field, sizeof field) == 0 && field[0])
-		p->chrooted = field[0] == 'y' || field[0] == 'Y';   /* "-": n since Postfix 3.0 */
+	if (postconf_get(p, "-Fh", svc, field, sizeof field) == 0 &&
+	    (strcmp(field, "y") == 0 || strcmp(field, "n") == 0 || strcmp(field, "-") == 0)) {
+		rp_strlcpy(p->chroot_field, field, sizeof p->chroot_field);
+		p->chrooted = field[0] == 'y';     /* "-": n since Postfix 3.0 */
+	}
+}
+
+/* "y", "n" or "- (n, Postfix's default since 3.0)" */
+static const char *chroot_words(const struct pf *p)
+{
+	if (!p->chroot_field[0])
+		return "unknown (no smtp inet line in master.cf)";
+	if (p->chroot_field[0] == '-')
+		return "- (n, Postfix's default since 3.0)";
+	return p->chroot_field;
 }
 
 /* ------------------------------------------------------------------ */
@@ -355,8 +402,8 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct pf pf;
-	static struct setting set[5];
-	char endpoint[600], why[1024], value[VALUE_MAX];
+	static struct setting set[1];
+	char endpoint[600], entry[700], why[1024], value[VALUE_MAX];
 	bool apply = false;
 	size_t nset = 0;
 	int opt, reach, rc;
@@ -396,51 +443,50 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 	       "# Postfix settings for rampart %s (rampart config: %s)\n",
 	       RAMPART_VERSION, c->cfg->path ? c->cfg->path : "built-in defaults");
 	if (pf.have_postconf)
-		printf("# Postfix %s%s%s, smtpd %s\n", pf.version, pf.confdir ? ", config " : "",
-			pf.confdir ? pf.confdir : "",
-			pf.chrooted == 1 ? "chrooted" : pf.chrooted == 0 ? "not chrooted" : "chroot unknown");
+		printf("# Postfix %s%s%s, smtpd chroot %s\n", pf.version, pf.confdir ? ", config " : "",
+			pf.confdir ? pf.confdir : "", chroot_words(&pf));
 	else
-		warn(&pf, "postconf did not run: is Postfix installed? The milters already in "
-			"smtpd_milters could not be read; add rampart to them by hand");
+		warn(&pf, "%s; Postfix's settings could not be read, so the milters already in "
+			"smtpd_milters are not known: add rampart's entry to them by hand", pf.error);
 
-	/* 1. connecting Postfix to rampart */
+	/* 1. connecting Postfix to rampart: smtpd_milters only */
 	reach = milter_endpoint(c->cfg->milter.socket, pf.queue_dir, pf.chrooted, endpoint,
 		sizeof endpoint, why, sizeof why);
 	printf("\n# 1. Connect Postfix to rampart ([milter] socket = %s).\n", c->cfg->milter.socket);
 	if (reach != 0)
 		warn(&pf, "%s", why);
-	if (list_has(pf.milters, endpoint)) {
-		printf("# smtpd_milters already lists %s.\n", endpoint);
-		rp_strlcpy(value, pf.milters, sizeof value);
-	} else if (list_append(pf.milters, endpoint, value, sizeof value) != 0) {
+	snprintf(entry, sizeof entry, "{ %s, default_action=tempfail, command_timeout=%ds }",
+		endpoint, COMMAND_TIMEOUT_S);
+	if (list_has(pf.milters_x, endpoint)) {
+		printf("# smtpd_milters already lists %s: nothing to change.\n", endpoint);
+	} else if (list_append(pf.milters, entry, value, sizeof value) != 0) {
 		ctl_error("smtpd_milters is too long to extend");
 		return CTL_RUNTIME;
+	} else {
+		printf("# before: smtpd_milters = %s\n", !pf.have_postconf ? "(not known)"
+			: pf.milters[0] ? pf.milters : "(empty)");
+		if (strcmp(pf.milters, pf.milters_x) != 0)
+			printf("#         (expanded: %s)\n", pf.milters_x);
+		printf("# after:  smtpd_milters = %s\n", value);
+		set[nset].name = "smtpd_milters";
+		rp_strlcpy(set[nset++].value, value, VALUE_MAX);
 	}
-	if (pf.milters[0])
-		printf("# smtpd_milters was: %s\n", pf.milters);
-	set[nset].name = "smtpd_milters";
-	rp_strlcpy(set[nset++].value, value, VALUE_MAX);
-	set[nset].name = "milter_protocol";
-	rp_strlcpy(set[nset++].value, "6", VALUE_MAX);
-	set[nset].name = "milter_default_action";
-	rp_strlcpy(set[nset++].value, "tempfail", VALUE_MAX);
-	set[nset].name = "milter_connect_timeout";
-	snprintf(set[nset++].value, VALUE_MAX, "%ds", COMMAND_TIMEOUT_S);
-	set[nset].name = "milter_command_timeout";
-	snprintf(set[nset++].value, VALUE_MAX, "%ds", COMMAND_TIMEOUT_S);
 	for (size_t i = 0; i < nset; i++)
 		put_postconf(&pf, "", "-e", set[i].name, set[i].value);
 	if (c->cfg->dns.stage_budget_ms >= COMMAND_TIMEOUT_S * 1000u)
-		warn(&pf, "[dns] stage_budget = %ums is not below milter_command_timeout = %ds: Postfix "
-			"would give up on rampart first and answer with milter_default_action; lower "
+		warn(&pf, "[dns] stage_budget = %ums is not below the milter command_timeout = %ds: "
+			"Postfix would give up on rampart first and answer with its default_action; lower "
 			"stage_budget (default 20s)", c->cfg->dns.stage_budget_ms, COMMAND_TIMEOUT_S);
-	printf("# milter_default_action = tempfail: mail waits (4xx) while rampart is down.\n"
+	printf("# default_action=tempfail: mail waits (4xx) while rampart is down; it and\n"
+	       "# command_timeout apply to rampart alone, so the global milter_default_action,\n"
+	       "# milter_*_timeout and milter_protocol (and every other milter) stay as they are.\n"
 	       "# non_smtpd_milters is left alone: rampart checks SMTP clients only.\n");
 	if (list_has(pf.non_smtpd, "$smtpd_milters") || list_has(pf.non_smtpd, "${smtpd_milters}"))
 		printf("# (non_smtpd_milters = %s also sends local submissions to rampart; they come\n"
 		       "#  from 127.0.0.1, which [policy] trusted_networks trusts by default.)\n", pf.non_smtpd);
 	printf("# milter_*_macros are left alone: rampart asks for the macros it needs itself.\n");
-	put_reload(&pf, "");
+	if (nset)
+		put_reload(&pf, "");
 
 	/* 2. what only the MTA can do: printed, never applied */
 	printf("\n# 2. The MTA's part of the hardening that no milter can do.\n"
@@ -452,18 +498,25 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 	if (pf.postscreen) {
 		printf("#    master.cf already runs postscreen on smtp/inet.\n");
 	} else {
-		const char *ch = pf.chrooted == 0 ? "n" : "y";
+		/* The new services keep the chroot column of today's smtp line. */
+		const char *ch = pf.chroot_field[0] ? pf.chroot_field : "-";
+		char line[128];
+		static const char *const svc[][3] = {   /* name, fields before and after chroot */
+			{ "smtp/inet", "smtp inet n - ", " - 1 postscreen" },
+			{ "smtpd/pass", "smtpd pass - - ", " - - smtpd" },
+			{ "dnsblog/unix", "dnsblog unix - - ", " - 0 dnsblog" },
+			{ "tlsproxy/unix", "tlsproxy unix - - ", " - 0 tlsproxy" },
+		};
 		printf("#    In master.cf, the \"smtp inet ... smtpd\" line becomes a postscreen\n"
 		       "#    line; smtpd moves to the \"smtpd pass\" service (move any -o options of\n"
-		       "#    the old smtp line under it); dnsblog and tlsproxy are added:\n");
-		put_postconf(&pf, "# ", "-M", "smtp/inet", ch[0] == 'n' ? "smtp inet n - n - 1 postscreen"
-			: "smtp inet n - y - 1 postscreen");
-		put_postconf(&pf, "# ", "-M", "smtpd/pass", ch[0] == 'n' ? "smtpd pass - - n - - smtpd"
-			: "smtpd pass - - y - - smtpd");
-		put_postconf(&pf, "# ", "-M", "dnsblog/unix", ch[0] == 'n' ? "dnsblog unix - - n - 0 dnsblog"
-			: "dnsblog unix - - y - 0 dnsblog");
-		put_postconf(&pf, "# ", "-M", "tlsproxy/unix", ch[0] == 'n' ? "tlsproxy unix - - n - 0 tlsproxy"
-			: "tlsproxy unix - - y - 0 tlsproxy");
+		       "#    the old smtp line under it); dnsblog and tlsproxy are added\n"
+		       "#    (%s):\n",
+		       pf.chroot_field[0] ? "chroot column as on today's smtp line"
+					  : "chroot \"-\": Postfix's default");
+		for (size_t i = 0; i < RP_ARRAY_LEN(svc); i++) {
+			snprintf(line, sizeof line, "%s%s%s", svc[i][1], ch, svc[i][2]);
+			put_postconf(&pf, "# ", "-M", svc[i][0], line);
+		}
 	}
 	if (strcmp(pf.greet, "enforce") == 0 || strcmp(pf.greet, "drop") == 0)
 		printf("#    postscreen_greet_action is already %s.\n", pf.greet);
@@ -472,7 +525,13 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 
 	printf("#\n# b) Clients that send commands before the reply to the previous one\n"
 	       "#    (unauthorised pipelining, SMTP smuggling).\n");
-	if (pf.forbid_known) {
+	if (!pf.have_postconf) {
+		printf("#    Postfix's version is not known here: where postconf -d lists\n"
+		       "#    smtpd_forbid_unauth_pipelining (3.9, 3.5.23, 3.6.13, 3.7.9, 3.8.4):\n");
+		put_postconf(&pf, "# ", "-e", "smtpd_forbid_unauth_pipelining", "yes");
+		printf("#    else:\n");
+		put_postconf(&pf, "# ", "-e", "smtpd_data_restrictions", "reject_unauth_pipelining");
+	} else if (pf.forbid_known) {
 		printf("#    smtpd_forbid_unauth_pipelining (Postfix >= 3.9, backported to 3.7.9+)\n"
 		       "#    hangs up on them (currently %s).\n", pf.forbid);
 		if (strcmp(pf.forbid, "yes") != 0)
@@ -485,7 +544,10 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 	}
 
 	printf("#\n# c) Relay control: only Postfix knows which domains it serves.\n");
-	if (list_has(pf.relay, "reject_unauth_destination")) {
+	if (!pf.have_postconf) {
+		printf("#    (smtpd_relay_restrictions could not be read; keep what it has and make\n"
+		       "#    sure it ends with reject_unauth_destination.)\n");
+	} else if (list_has(pf.relay, "reject_unauth_destination")) {
 		printf("#    smtpd_relay_restrictions already has reject_unauth_destination.\n");
 	} else {
 		if (pf.relay[0])
@@ -504,8 +566,12 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 		return CTL_USAGE;
 	}
 	if (!pf.have_postconf) {
-		ctl_error("cannot --apply: postconf did not run");
+		ctl_error("cannot --apply: %s", pf.error);
 		return CTL_RUNTIME;
+	}
+	if (nset == 0) {
+		fprintf(stderr, "rampartctl: smtpd_milters lists rampart already; nothing applied\n");
+		return CTL_OK;
 	}
 	{
 		char *av[4 + RP_ARRAY_LEN(set) + 1];
@@ -522,7 +588,7 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 			av[n++] = kv[i];
 		}
 		av[n] = NULL;
-		rc = run(av, NULL, 0, false);
+		rc = run(av, NULL, 0, ERR_PASS);
 		if (rc != 0) {
 			ctl_error("postconf -e failed (%s %d)%s", rc == 127 ? "cannot run, status" : "exit status",
 				rc, geteuid() != 0 ? "; main.cf is usually writable by root only" : "");
@@ -530,9 +596,9 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 		}
 	}
 	if (pf.confdir)
-		fprintf(stderr, "rampartctl: applied %zu settings to %s/main.cf\n", nset, pf.confdir);
+		fprintf(stderr, "rampartctl: set smtpd_milters in %s/main.cf\n", pf.confdir);
 	else
-		fprintf(stderr, "rampartctl: applied %zu settings to Postfix's main.cf\n", nset);
+		fprintf(stderr, "rampartctl: set smtpd_milters in Postfix's main.cf\n");
 	{
 		char *av[5];
 		int n = 0;
@@ -543,12 +609,12 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 		}
 		av[n++] = (char *)"status";
 		av[n] = NULL;
-		if (run(av, NULL, 0, true) != 0) {
+		if (run(av, NULL, 0, ERR_QUIET) != 0) {
 			fprintf(stderr, "rampartctl: Postfix is not running; the settings apply when it starts\n");
 			return CTL_OK;
 		}
 		av[n - 1] = (char *)"reload";
-		rc = run(av, NULL, 0, false);
+		rc = run(av, NULL, 0, ERR_PASS);
 		if (rc != 0) {
 			ctl_error("postfix reload failed (exit status %d)", rc);
 			return CTL_RUNTIME;
