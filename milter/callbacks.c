@@ -27,7 +27,7 @@ static const struct { int stage; const char *macros; } symlists[] = {
 	{ SMFIM_CONNECT, "j {daemon_name} {client_addr} {client_name} {client_ptr} {client_resolve}" },
 	{ SMFIM_HELO, "{tls_version}" },
 	{ SMFIM_ENVFROM, "i {auth_type} {auth_authen} {mail_addr}" },
-	{ SMFIM_ENVRCPT, "i {rcpt_addr}" },
+	{ SMFIM_ENVRCPT, "i {rcpt_addr} {rcpt_mailer}" },
 	{ SMFIM_EOM, "i" },
 };
 
@@ -141,7 +141,8 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	struct rp_reply r;
 	if (!s)
 		return SMFIS_CONTINUE;
-	if (policy_rcpt(&s->conn, &s->msg, argv[0], smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
+	if (policy_rcpt(&s->conn, &s->msg, argv[0], smfi_getsymval(ctx, "{rcpt_mailer}"),
+		    smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
 		return refuse(ctx, &r);
 	return SMFIS_CONTINUE;
 }

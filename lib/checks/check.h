@@ -24,6 +24,7 @@ struct rp_eval {
 	enum rp_stage stage;
 	const char *arg;        /* HELO argument, or MAIL/RCPT argv[0] as sent */
 	const char *rcpt;       /* RCPT: the extracted recipient address */
+	const char *rcpt_mailer; /* RCPT: the MTA's {rcpt_mailer}, NULL if not sent */
 	/* DNS: the stage's batch (NULL when no active check queries), the
 	 * stage's deadline (clock_mono_ms scale), and where each check's
 	 * queries start in the batch (set by its prepare). */

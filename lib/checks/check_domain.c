@@ -4,7 +4,11 @@
  * sender_unknown_domain and recipient_unknown_domain (MX, A, AAAA of the
  * domain; a null MX "MX 0 ." gets RFC 7505's reply; address literals, the
  * null sender and a bare local part are exempt). The three queries of a
- * name go out together with the stage's other queries.
+ * name go out together with the stage's other queries. A recipient the
+ * MTA delivers here ({rcpt_mailer} in [envelope] local_mailers) is not
+ * checked, as Postfix's reject_unknown_recipient_domain checks only the
+ * domains it is not the final destination for; without {rcpt_mailer}
+ * every recipient is checked.
  *
  * Combining (Postfix dns_lookup_l with its status priorities): any record
  * found passes (a null MX refuses the address domains); otherwise a
@@ -136,13 +140,22 @@ enum rp_result check_sender_domain(struct rp_eval *ev, struct rp_reply *out)
 		450, "4.1.8", 550, "5.7.27", out);
 }
 
+static bool delivered_here(const struct rp_eval *ev)
+{
+	return ev->rcpt_mailer && ev->rcpt_mailer[0] &&
+		strlist_contains_ci(&ev->c->cfg->envelope.local_mailers, ev->rcpt_mailer);
+}
+
 void prepare_recipient_domain(struct rp_eval *ev)
 {
-	prepare_domain(ev, RP_CHK_RECIPIENT_UNKNOWN_DOMAIN, ev->rcpt);
+	if (!delivered_here(ev))
+		prepare_domain(ev, RP_CHK_RECIPIENT_UNKNOWN_DOMAIN, ev->rcpt);
 }
 
 enum rp_result check_recipient_domain(struct rp_eval *ev, struct rp_reply *out)
 {
+	if (delivered_here(ev))
+		return RP_RES_NONE;
 	return domain_result(ev, RP_CHK_RECIPIENT_UNKNOWN_DOMAIN, ev->rcpt, "Recipient address",
 		450, "4.1.2", 556, "5.1.10", out);
 }

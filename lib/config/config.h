@@ -71,6 +71,13 @@ struct rp_config {
 	} helo;
 
 	struct {
+		/* {rcpt_mailer} values that deliver here: recipient_unknown_domain
+		 * skips those recipients, as Postfix's check skips the domains it
+		 * is the final destination for. Lower case. */
+		struct rp_strlist local_mailers;
+	} envelope;
+
+	struct {
 		enum rp_action result[RP_SPF__COUNT];  /* pass is always RP_ACT_OFF */
 		bool helo;
 		enum rp_spf_header header;

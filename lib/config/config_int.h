@@ -44,6 +44,7 @@ enum ktype {
 	K_ZONES,       /* strlist of DNS zones, lower case */
 	K_CIDRS,       /* rp_cidrlist */
 	K_LOCALPARTS,  /* strlist of local parts, lower case */
+	K_WORDS,       /* strlist of words [a-z0-9._-], lower case */
 	K_NAMESERVERS, /* strlist of addresses; empty = from resolv.conf */
 	K_DNSBL,       /* the dnsbl sites (n, sites) */
 	K_TARGETS,     /* RP_RHSBL_* bits */

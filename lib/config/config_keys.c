@@ -83,6 +83,7 @@ const struct key cf_keys[] = {
 	{ "envelope", "recipient_non_fqdn", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_RECIPIENT_NON_FQDN), NULL },
 	{ "envelope", "sender_unknown_domain", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_SENDER_UNKNOWN_DOMAIN), NULL },
 	{ "envelope", "recipient_unknown_domain", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_RECIPIENT_UNKNOWN_DOMAIN), NULL },
+	{ "envelope", "local_mailers", K_WORDS, "local, virtual, lmtp, dovecot, maildrop, cyrus", 0, 0, F(envelope.local_mailers), NULL },
 
 	{ "spf", "fail", K_ACTION, "reject", 0, ALL_ACTS, SPFR(RP_SPF_FAIL), NULL },
 	{ "spf", "softfail", K_ACTION, "tag", 0, ALL_ACTS, SPFR(RP_SPF_SOFTFAIL), NULL },
@@ -313,6 +314,7 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 	case K_ZONES: what = "expected a comma-separated list of DNS zones"; break;
 	case K_CIDRS: what = "expected a comma-separated list of addresses or networks like 192.0.2.0/24, 2001:db8::/32"; break;
 	case K_LOCALPARTS: what = "expected a comma-separated list of local parts like postmaster, abuse"; break;
+	case K_WORDS: what = "expected a comma-separated list of names like local, virtual, lmtp"; break;
 	case K_NAMESERVERS: what = "expected a comma-separated list of IPv4/IPv6 addresses"; break;
 	case K_DNSBL: what = "expected a comma-separated list of zone[=a.b.c.d][*weight]"; break;
 	default: what = "expected a comma-separated list of helo, sender, client"; break;
@@ -362,6 +364,15 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 			ok = strlen(it) <= 64 && !strpbrk(it, "@ \t\"");
 			for (const char *p = it; ok && *p; p++)
 				ok = (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f;
+			if (ok) {
+				char *l = cf_lower_dup(it);
+				strlist_add(&out, l);
+				free(l);
+			}
+			break;
+		case K_WORDS:
+			ok = it[0] && strlen(it) <= 64 && strspn(it, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(it);
 			if (ok) {
 				char *l = cf_lower_dup(it);
 				strlist_add(&out, l);
@@ -446,7 +457,7 @@ void cf_field_free(const struct key *k, struct rp_config *c)
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = NULL;
 		break;
-	case K_NAMES: case K_ZONES: case K_LOCALPARTS: case K_NAMESERVERS:
+	case K_NAMES: case K_ZONES: case K_LOCALPARTS: case K_WORDS: case K_NAMESERVERS:
 		strlist_free(FIELD(c, k, struct rp_strlist));
 		break;
 	case K_CIDRS:

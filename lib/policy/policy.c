@@ -475,12 +475,12 @@ static void note_rcpt(struct rp_msg *m, const char *rcpt)
 		snprintf(m->rcpts + len, sizeof m->rcpts - len, "%s<%s>", len ? "," : "", rcpt);
 }
 
-int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char *queue_id,
-	struct rp_reply *out)
+int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char *mailer,
+	const char *queue_id, struct rp_reply *out)
 {
 	char rcpt[RP_ADDR_MAX * 2];
 	struct rp_eval ev = { .c = c, .m = m, .stage = RP_STAGE_RCPT, .arg = arg ? arg : "",
-		.rcpt = rcpt };
+		.rcpt = rcpt, .rcpt_mailer = mailer };
 	rp_checkset rskip = 0;
 	const struct rp_reply *held;
 

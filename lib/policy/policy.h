@@ -61,8 +61,9 @@ int policy_helo(struct rp_conn *c, const char *helo, struct rp_reply *out);
  * auth: {auth_authen} or NULL; queue_id: {i} or NULL. */
 int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg,
 	char *const *esmtp, const char *auth, const char *queue_id, struct rp_reply *out);
+/* mailer: {rcpt_mailer} (the MTA's delivery agent for it) or NULL. */
 int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg,
-	const char *queue_id, struct rp_reply *out);
+	const char *mailer, const char *queue_id, struct rp_reply *out);
 /*
  * An arriving header that claims to be this host's own verdict, to be
  * removed before rampart adds its own: Authentication-Results whose

@@ -81,6 +81,35 @@ class DnsChecks(DnsCase):
             self.reload([("dnsbl", "allow_threshold", "-1")])
 
 
+class DomainsDeliveredHere(DnsCase):
+    """recipient_unknown_domain checks only recipients Postfix sends on
+    ({rcpt_mailer} smtp, relay, ...), as reject_unknown_recipient_domain
+    does: none of the three domains below has DNS."""
+    SETTINGS = [
+        ("policy", "trusted_networks", "::1/128"),
+        ("envelope", "recipient_unknown_domain", "reject"),
+    ]
+    POSTFIX = {
+        "mydestination": "localdom.rampart.test",
+        "virtual_mailbox_domains": "vhost.rampart.test",
+        "virtual_mailbox_maps": "static:vhost",
+        "relay_domains": "relayed.rampart.test",
+    }
+
+    def test_own_domains_not_looked_up(self):
+        for rcpt, line in (
+                ("<u@vhost.rampart.test>", "250 2.1.5 Ok"),          # virtual
+                ("<u@localdom.rampart.test>", "250 2.1.5 Ok"),       # local
+                ("<u@relayed.rampart.test>", "450 4.1.2 <u@relayed.rampart.test>: Recipient "
+                                             "address rejected: Domain not found"),  # relay
+                ("<u@elsewhere.rampart.test>", "450 4.1.2 <u@elsewhere.rampart.test>: Recipient "
+                                               "address rejected: Domain not found")):  # discard
+            c = self.client("192.0.2.1", name="fc.rampart.test", helo="fc.rampart.test")
+            self.assertEqual(c.mail("<a@mx-a.rampart.test>").code, 250)
+            self.assertEqual(c.rcpt(rcpt).line, line, rcpt)
+            c.quit()
+
+
 class DnsFaults(DnsChecks):
     """Only ldns-testns answers: SERVFAIL/REFUSED/timeouts are temporary (4xx)."""
 

@@ -143,6 +143,17 @@ T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "recipient domain unknown
 T.logged("450 4.1.2 <b@nothing.rampart.test>: Recipient address rejected: Domain not found;")
 T.rcpt(c, "<b@nullmx.rampart.test>", SMFIR_REPLYCODE, "null MX recipient")
 T.logged("556 5.1.10 <b@nullmx.rampart.test>: Recipient address rejected: Domain nullmx.rampart.test does not accept mail (nullMX);")
+-- {rcpt_mailer}: a domain the MTA delivers itself is not looked up
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "virtual")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_CONTINUE, "unknown recipient domain delivered here (virtual)")
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "LMTP")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_CONTINUE, "mailer names compared without case (LMTP)")
+T.mark()
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "smtp")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "unknown recipient domain sent on (smtp)")
+T.logged("450 4.1.2 <b@nothing.rampart.test>: Recipient address rejected: Domain not found;")
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "relay")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "unknown recipient domain sent on (relay)")
 T.rcpt(c, "<postmaster>", SMFIR_CONTINUE, "bare postmaster")
 mt.disconnect(c)
 
