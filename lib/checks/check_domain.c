@@ -4,11 +4,11 @@
  * sender_unknown_domain and recipient_unknown_domain (MX, A, AAAA of the
  * domain; a null MX "MX 0 ." gets RFC 7505's reply; address literals, the
  * null sender and a bare local part are exempt). The three queries of a
- * name go out together with the stage's other queries. A recipient the
- * MTA delivers here ({rcpt_mailer} in [envelope] local_mailers) is not
+ * name go out together with the stage's other queries. Only a recipient
+ * the MTA sends on ({rcpt_mailer} in [envelope] remote_mailers) is
  * checked, as Postfix's reject_unknown_recipient_domain checks only the
- * domains it is not the final destination for; without {rcpt_mailer}
- * every recipient is checked.
+ * domains it is not the final destination for; a recipient without
+ * {rcpt_mailer} is checked.
  *
  * Combining (Postfix dns_lookup_l with its status priorities): any record
  * found passes (a null MX refuses the address domains); otherwise a
@@ -143,7 +143,7 @@ enum rp_result check_sender_domain(struct rp_eval *ev, struct rp_reply *out)
 static bool delivered_here(const struct rp_eval *ev)
 {
 	return ev->rcpt_mailer && ev->rcpt_mailer[0] &&
-		strlist_contains_ci(&ev->c->cfg->envelope.local_mailers, ev->rcpt_mailer);
+		!strlist_contains_ci(&ev->c->cfg->envelope.remote_mailers, ev->rcpt_mailer);
 }
 
 void prepare_recipient_domain(struct rp_eval *ev)

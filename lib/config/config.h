@@ -71,10 +71,11 @@ struct rp_config {
 	} helo;
 
 	struct {
-		/* {rcpt_mailer} values that deliver here: recipient_unknown_domain
-		 * skips those recipients, as Postfix's check skips the domains it
-		 * is the final destination for. Lower case. */
-		struct rp_strlist local_mailers;
+		/* {rcpt_mailer} values that send mail on to another host: only
+		 * those recipients get recipient_unknown_domain, as Postfix
+		 * checks only the domains it is not the final destination for.
+		 * Lower case. */
+		struct rp_strlist remote_mailers;
 	} envelope;
 
 	struct {

@@ -83,7 +83,7 @@ const struct key cf_keys[] = {
 	{ "envelope", "recipient_non_fqdn", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_RECIPIENT_NON_FQDN), NULL },
 	{ "envelope", "sender_unknown_domain", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_SENDER_UNKNOWN_DOMAIN), NULL },
 	{ "envelope", "recipient_unknown_domain", K_ACTION, "off", 0, ALL_ACTS, ACT(RP_CHK_RECIPIENT_UNKNOWN_DOMAIN), NULL },
-	{ "envelope", "local_mailers", K_WORDS, "local, virtual, lmtp, dovecot, maildrop, cyrus", 0, 0, F(envelope.local_mailers), NULL },
+	{ "envelope", "remote_mailers", K_WORDS, "smtp, esmtp, smtp8, dsmtp, relay", 0, 0, F(envelope.remote_mailers), NULL },
 
 	{ "spf", "fail", K_ACTION, "reject", 0, ALL_ACTS, SPFR(RP_SPF_FAIL), NULL },
 	{ "spf", "softfail", K_ACTION, "tag", 0, ALL_ACTS, SPFR(RP_SPF_SOFTFAIL), NULL },

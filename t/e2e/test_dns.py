@@ -83,8 +83,8 @@ class DnsChecks(DnsCase):
 
 class DomainsDeliveredHere(DnsCase):
     """recipient_unknown_domain checks only recipients Postfix sends on
-    ({rcpt_mailer} smtp, relay, ...), as reject_unknown_recipient_domain
-    does: none of the three domains below has DNS."""
+    ({rcpt_mailer} smtp, relay: [envelope] remote_mailers), as
+    reject_unknown_recipient_domain does: none of the domains has DNS."""
     SETTINGS = [
         ("policy", "trusted_networks", "::1/128"),
         ("envelope", "recipient_unknown_domain", "reject"),
@@ -103,7 +103,7 @@ class DomainsDeliveredHere(DnsCase):
                 ("<u@relayed.rampart.test>", "450 4.1.2 <u@relayed.rampart.test>: Recipient "
                                              "address rejected: Domain not found"),  # relay
                 ("<u@elsewhere.rampart.test>", "450 4.1.2 <u@elsewhere.rampart.test>: Recipient "
-                                               "address rejected: Domain not found")):  # discard
+                                               "address rejected: Domain not found")):  # smtp
             c = self.client("192.0.2.1", name="fc.rampart.test", helo="fc.rampart.test")
             self.assertEqual(c.mail("<a@mx-a.rampart.test>").code, 250)
             self.assertEqual(c.rcpt(rcpt).line, line, rcpt)

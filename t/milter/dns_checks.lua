@@ -146,14 +146,14 @@ T.logged("556 5.1.10 <b@nullmx.rampart.test>: Recipient address rejected: Domain
 -- {rcpt_mailer}: a domain the MTA delivers itself is not looked up
 mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "virtual")
 T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_CONTINUE, "unknown recipient domain delivered here (virtual)")
-mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "LMTP")
-T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_CONTINUE, "mailer names compared without case (LMTP)")
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "lmtp")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_CONTINUE, "unknown recipient domain delivered here (lmtp)")
 T.mark()
 mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "smtp")
 T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "unknown recipient domain sent on (smtp)")
 T.logged("450 4.1.2 <b@nothing.rampart.test>: Recipient address rejected: Domain not found;")
-mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "relay")
-T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "unknown recipient domain sent on (relay)")
+mt.macro(c, SMFIC_RCPT, "{rcpt_mailer}", "ESMTP")
+T.rcpt(c, "<b@nothing.rampart.test>", SMFIR_REPLYCODE, "mailer names compared without case (ESMTP)")
 T.rcpt(c, "<postmaster>", SMFIR_CONTINUE, "bare postmaster")
 mt.disconnect(c)
 
