@@ -16,16 +16,19 @@
 #include "base/clock.h"
 #include "greylist/greylist.h"
 #include "greylist/store.h"
+#include "base/address.h"
 #include "base/log.h"
 
-/* The deferral, built only when the triplet is deferred (not per RCPT). */
+/* The deferral, built only when the triplet is deferred (not per RCPT):
+ * [greylist] text with %s = secs, the seconds until a retry can pass. */
 static enum rp_result greylist_reply(const struct rp_eval *ev, struct rp_reply *out,
-	enum rp_result res)
+	enum rp_result res, unsigned long secs)
 {
-	char a[RP_REPLY_ARG_MAX + 1];
+	char a[RP_REPLY_ARG_MAX + 1], text[GREY_TEXT_MAX + 160];
+	const char *dom = address_domain(ev->rcpt);
 	reply_arg(a, sizeof a, ev->rcpt, RP_REPLY_ARG_MAX);
-	reply_set(out, RP_CHK_GREYLIST, 451, "4.7.1",
-		"<%s>: Recipient address rejected: Greylisting in effect, please come back later", a);
+	greylist_text(ev->c->cfg->greylist.text, secs, dom ? dom : "", text, sizeof text);
+	reply_set(out, RP_CHK_GREYLIST, 451, "4.7.1", "<%s>: Recipient address rejected: %s", a, text);
 	return res;
 }
 
@@ -47,7 +50,7 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 
 	if (!db) {
 		log_msg(RP_LOG_ERR, "%s: greylist: no database open; deferring", qid);
-		return greylist_reply(ev, out, RP_RES_TEMP);
+		return greylist_reply(ev, out, RP_RES_TEMP, cfg->greylist.delay);
 	}
 	greylist_params_from_config(&cfg->greylist, &p);
 	if (greylist_key_make(&cfg->greylist, &c->addr, m->spf_pass_domain[0] ? m->spf_pass_domain : NULL,
@@ -68,10 +71,10 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 		return RP_RES_PASS;
 	case GREY_TEMP:
 		log_msg(RP_LOG_ERR, "%s: greylist: %s; deferring", qid, v.error);
-		return greylist_reply(ev, out, RP_RES_TEMP);
+		return greylist_reply(ev, out, RP_RES_TEMP, cfg->greylist.delay);
 	default:
 		log_msg(RP_LOG_INFO, "%s: greylist: %s triplet, retry in %lu seconds: client=%s from=<%s> to=<%s>",
 			qid, greylist_result_name(v.result), v.wait, k.client, k.sender, k.rcpt);
-		return greylist_reply(ev, out, RP_RES_FAIL);
+		return greylist_reply(ev, out, RP_RES_FAIL, v.wait);
 	}
 }

@@ -16,6 +16,7 @@
 #include "base/hostname.h"
 #include "base/util.h"
 #include "dns/dns.h"
+#include "greylist/greylist.h"
 #include "greylist/store.h"
 
 /* ------------------------------------------------------------------ */
@@ -106,6 +107,7 @@ const struct key cf_keys[] = {
 	{ "greylist", "netmask6", K_UINT, "64", 0, 128, F(greylist.netmask6), NULL },
 	{ "greylist", "header", K_BOOL, "yes", 0, 0, F(greylist.header), NULL },
 	{ "greylist", "database", K_PATH, "/var/lib/rampart/greylist.lmdb", 0, 0, F(greylist.database), NULL },
+	{ "greylist", "text", K_GREYTEXT, GREY_TEXT_DEFAULT, 0, 0, F(greylist.text), NULL },
 
 	{ "dnsbl", "action", K_ACTION, "reject", 0, ALL_ACTS, ACT(RP_CHK_DNSBL), NULL },
 	{ "dnsbl", "zones", K_DNSBL, "", 0, 0, F(dnsbl), NULL },
@@ -151,6 +153,16 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = xstrdup(text);
 		return 0;
+	case K_GREYTEXT: {
+		char why[160];
+		if (greylist_text_check(text, why, sizeof why) != 0) {
+			snprintf(form, formsize, "%s", why);
+			return -1;
+		}
+		free(*FIELD(c, k, char *));
+		*FIELD(c, k, char *) = xstrdup(text);
+		return 0;
+	}
 	case K_PATH:
 	case K_PATH_OPT:
 		if (k->type == K_PATH_OPT && !*text) {
@@ -453,7 +465,7 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 void cf_field_free(const struct key *k, struct rp_config *c)
 {
 	switch (k->type) {
-	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET:
+	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: case K_GREYTEXT:
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = NULL;
 		break;
@@ -483,7 +495,7 @@ void cf_key_format(const struct key *k, const struct rp_config *c, char *buf, si
 
 	buf[0] = '\0';
 	switch (k->type) {
-	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: {
+	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: case K_GREYTEXT: {
 		const char *s = *CFIELD(c, k, char *);
 		rp_strlcpy(buf, s ? s : "", size);
 		return;

@@ -19,6 +19,69 @@ void greylist_params_from_config(const struct grey_conf *c, struct grey_params *
 	p->refresh = GREY_REFRESH_DEFAULT;
 }
 
+void greylist_text(const char *tmpl, unsigned long secs, const char *rdomain,
+	char *out, size_t size)
+{
+	size_t o = 0;
+
+	if (!size)
+		return;
+	if (!tmpl)
+		tmpl = GREY_TEXT_DEFAULT;
+	for (const char *p = tmpl; *p && o + 1 < size; p++) {
+		char piece[80];
+		const char *add = piece;
+		size_t n;
+
+		if (*p != '%' || (p[1] != 's' && p[1] != 'r' && p[1] != '%')) {
+			piece[0] = *p;
+			piece[1] = '\0';
+		} else if (*++p == 's') {
+			snprintf(piece, sizeof piece, "%lu", secs);
+		} else if (*p == 'r') {
+			size_t i = 0;
+			for (const char *d = rdomain ? rdomain : ""; *d && i < 64; d++)
+				piece[i++] = (unsigned char)*d > 0x20 && (unsigned char)*d < 0x7f ? *d : '?';
+			piece[i] = '\0';
+		} else {
+			add = "%";
+		}
+		n = strlen(add);
+		if (n > size - 1 - o)
+			n = size - 1 - o;
+		memcpy(out + o, add, n);
+		o += n;
+	}
+	out[o] = '\0';
+}
+
+int greylist_text_check(const char *tmpl, char *err, size_t errsize)
+{
+	if (strlen(tmpl) > GREY_TEXT_MAX) {
+		snprintf(err, errsize, "expected at most %d characters", GREY_TEXT_MAX);
+		return -1;
+	}
+	if (!*tmpl) {
+		snprintf(err, errsize, "expected a text, e.g. \"%s\"", GREY_TEXT_DEFAULT);
+		return -1;
+	}
+	for (const char *p = tmpl; *p; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e) {
+			snprintf(err, errsize, "expected printable ASCII text");
+			return -1;
+		}
+		if (*p == '%') {
+			if (p[1] != 's' && p[1] != 'r' && p[1] != '%') {
+				snprintf(err, errsize, "expected %%s (seconds left), %%r (recipient domain) or "
+					"%%%% after %%");
+				return -1;
+			}
+			p++;
+		}
+	}
+	return 0;
+}
+
 /* Bounded lower-case copy of an address without its surrounding "<>". */
 static void addr_lower(const char *in, char *buf, size_t size)
 {

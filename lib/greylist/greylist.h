@@ -45,7 +45,24 @@ struct grey_conf {
 	unsigned auto_allow_clients, netmask4, netmask6;
 	bool header;
 	char *database;
+	char *text;              /* the deferral's text after "Recipient address
+	                          * rejected: ", with %s and %r (greylist_text) */
 };
+
+#define GREY_TEXT_DEFAULT "Greylisting in effect, please come back later"
+#define GREY_TEXT_MAX 256        /* octets of the template */
+
+/*
+ * The deferral text from the [greylist] text template, postgrey's
+ * --greylist-text: %s the seconds left until a retry can pass, %r the
+ * recipient's domain (made printable and cut at 64 octets, as every
+ * outside text in a reply), %% a percent sign. out is always terminated.
+ */
+void greylist_text(const char *tmpl, unsigned long secs, const char *rdomain,
+	char *out, size_t size);
+/* 0 when tmpl is a valid template (printable ASCII, at most GREY_TEXT_MAX
+ * octets, only %s %r %%); -1 with the reason in err otherwise. */
+int greylist_text_check(const char *tmpl, char *err, size_t errsize);
 
 enum grey_result {
 	GREY_NEW,            /* first seen: defer; record created */

@@ -62,4 +62,12 @@ T.logged("refused: [greylist] database changed from " .. os.getenv("RAMPART_DIR"
 c = attempt("203.0.113.81", "<late@example.com>", "<b@example.net>", SMFIR_REPLYCODE, "greylisting goes on with the open store")
 T.logged("greylist: early triplet", "decided on the open store")
 mt.disconnect(c)
+-- [greylist] text, postgrey's %s (seconds left) and %r (recipient domain),
+-- applied by a reload
+T.reload(string.gsub(conf, "%[greylist%]", "[greylist]\ntext = 100%%%% sure: greylisted for %%s seconds, see https://help.example/%%r.html"))
+T.logged("configuration reloaded from", "text reloaded")
+T.mark()
+c = attempt("203.0.113.90", "<t@example.com>", "<b@Example.NET>", SMFIR_REPLYCODE, "greylisted with the configured text")
+T.logged("451 4.7.1 <b@Example.NET>: Recipient address rejected: 100% sure: greylisted for 2 seconds, see https://help.example/Example.NET.html; from=<t@example.com>")
+mt.disconnect(c)
 T.done()

@@ -290,12 +290,69 @@ static void test_spf_key(void)
 		GREY_NEW, 300, 0, "subnet key: other pool address is new");
 }
 
+/* [greylist] text: expansion and validation (postgrey's %s and %r). */
+static const struct {
+	const char *tmpl; unsigned long secs; const char *dom; size_t size; const char *want;
+} reply_texts[] = {
+	{ NULL, 300, "example.net", 256, GREY_TEXT_DEFAULT },
+	{ "Greylisted for %s seconds", 300, "example.net", 256, "Greylisted for 300 seconds" },
+	{ "see https://help.example/%r.html", 0, "Example.NET", 256, "see https://help.example/Example.NET.html" },
+	{ "%s%r%%", 7, "d.example", 256, "7d.example%" },
+	{ "100%% sure", 1, "", 256, "100% sure" },
+	{ "%r", 1, "", 256, "" },
+	/* outside text made printable, cut at 64 octets */
+	{ "[%r]", 1, "a\r\nb c", 256, "[a??b?c]" },
+	{ "%r", 1, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxyz", 256,
+	  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
+	/* a small buffer is filled and terminated, never overrun */
+	{ "Greylisted for %s seconds", 123456, "", 12, "Greylisted " },
+	{ "%s", 123456, "", 4, "123" },
+	{ "abc", 0, "", 1, "" },
+};
+
+static const struct { const char *tmpl; const char *err; } bad_texts[] = {
+	{ "", "expected a text, e.g. \"" GREY_TEXT_DEFAULT "\"" },
+	{ "wait %d", "expected %s (seconds left), %r (recipient domain) or %% after %" },
+	{ "100%", "expected %s (seconds left), %r (recipient domain) or %% after %" },
+	{ "tab\there", "expected printable ASCII text" },
+	{ "caf\xc3\xa9", "expected printable ASCII text" },
+};
+
+static void test_reply_text(void)
+{
+	char out[300], err[160], ctx[600], longt[GREY_TEXT_MAX + 2];
+
+	for (size_t i = 0; i < RP_ARRAY_LEN(reply_texts); i++) {
+		snprintf(ctx, sizeof ctx, "text %zu \"%s\"", i, reply_texts[i].tmpl ? reply_texts[i].tmpl : "(default)");
+		memset(out, 'Z', sizeof out);
+		greylist_text(reply_texts[i].tmpl, reply_texts[i].secs, reply_texts[i].dom, out,
+			reply_texts[i].size);
+		T_EQ_STR(out, reply_texts[i].want, ctx);
+		T_CHECK(out[reply_texts[i].size] == 'Z' || reply_texts[i].size >= sizeof out,
+			"%s: nothing written past the buffer", ctx);
+		if (reply_texts[i].tmpl)
+			T_EQ_INT(greylist_text_check(reply_texts[i].tmpl, err, sizeof err), 0, ctx);
+	}
+	for (size_t i = 0; i < RP_ARRAY_LEN(bad_texts); i++) {
+		snprintf(ctx, sizeof ctx, "bad text \"%s\"", bad_texts[i].tmpl);
+		err[0] = '\0';
+		T_EQ_INT(greylist_text_check(bad_texts[i].tmpl, err, sizeof err), -1, ctx);
+		T_EQ_STR(err, bad_texts[i].err, ctx);
+	}
+	memset(longt, 'a', sizeof longt - 1);
+	longt[sizeof longt - 1] = '\0';
+	T_EQ_INT(greylist_text_check(longt, err, sizeof err), -1, "text over 256 octets");
+	longt[GREY_TEXT_MAX] = '\0';
+	T_EQ_INT(greylist_text_check(longt, err, sizeof err), 0, "text of 256 octets");
+}
+
 int main(void)
 {
 	char path[256], err[GREYDB_ERRLEN];
 	struct grey_verdict v;
 
 	test_text();
+	test_reply_text();
 
 	cfg.mode = RP_GREY_ALWAYS;
 	cfg.key = RP_GREYKEY_SUBNET;
