@@ -7,7 +7,8 @@
  * other milter's behaviour) changes; the value before and after is shown.
  * Then, commented out, the MTA's part of the hardening that no milter can
  * do (postscreen's pregreet test, unauthorised pipelining, relay control),
- * with Postfix's values expanded (postconf -x) and the real chroot column.
+ * with Postfix's values expanded (postconf -x) and the real chroot column;
+ * last, mynetworks compared with [policy] trusted_networks.
  * --apply runs the first part only, then "postfix reload" when Postfix runs.
  *
  * Reads the running Postfix's settings with postconf(1) (fork/exec, never a
@@ -27,6 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <sys/socket.h>
+
+#include "base/netaddr.h"
 #include "config/config.h"
 #include "rampartctl.h"
 #include "base/util.h"
@@ -60,6 +64,7 @@ struct pf {
 	bool forbid_known;            /* smtpd_forbid_unauth_pipelining exists */
 	char forbid[16];
 	char greet[32];               /* postscreen_greet_action */
+	char mynetworks[VALUE_MAX];   /* expanded */
 	int warnings;
 };
 
@@ -204,6 +209,7 @@ static void pf_read(struct pf *p)
 	postconf_get(p, "-xh", "smtpd_relay_restrictions", p->relay, sizeof p->relay);
 	postconf_get(p, "-xh", "smtpd_data_restrictions", p->data, sizeof p->data);
 	postconf_get(p, "-xh", "postscreen_greet_action", p->greet, sizeof p->greet);
+	postconf_get(p, "-xh", "mynetworks", p->mynetworks, sizeof p->mynetworks);
 	/* Postfix 3.9 has it (default yes); 3.5.23, 3.6.13, 3.7.9 and 3.8.4
 	 * got it as a backport (default no). An unknown name prints nothing. */
 	p->forbid_known = postconf_get(p, "-xh", "smtpd_forbid_unauth_pipelining",
@@ -324,6 +330,121 @@ static int list_append(const char *list, const char *word, char *out, size_t siz
 	else
 		n = snprintf(out, size, "%.*s, %s", (int)(len - a), list + a, word);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* "addr/len", or the bare address for a full-length prefix. */
+static void cidr_text(const struct rp_cidr *c, char *buf, size_t size)
+{
+	char a[RP_ADDRSTRLEN];
+	netaddr_format(&c->net, a, sizeof a);
+	if (c->prefix == (c->net.family == AF_INET ? 32u : 128u))
+		snprintf(buf, size, "%s", a);
+	else
+		snprintf(buf, size, "%s/%u", a, c->prefix);
+}
+
+/* Does some network of l hold all of c? */
+static bool cidrs_cover(const struct rp_cidrlist *l, const struct rp_cidr *c)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].net.family == c->net.family && l->v[i].prefix <= c->prefix &&
+		    cidr_match(&l->v[i], &c->net))
+			return true;
+	return false;
+}
+
+/*
+ * Postfix's mynetworks item as a network: "192.0.2.0/24", "[2001:db8::]/32",
+ * "[::1]/128". Returns 0, or -1 for what cannot be compared here (a host
+ * name, a /file, a type:table, a !negation).
+ */
+static int mynetworks_item(const char *item, struct rp_cidr *out)
+{
+	char buf[128];
+	size_t n = strlen(item);
+
+	if (n >= sizeof buf)
+		return -1;
+	if (item[0] == '[') {
+		const char *close = strchr(item, ']');
+		if (!close)
+			return -1;
+		snprintf(buf, sizeof buf, "%.*s%s", (int)(close - item - 1), item + 1, close + 1);
+	} else {
+		memcpy(buf, item, n + 1);
+	}
+	return cidr_parse(buf, out);
+}
+
+/* Part 3: Postfix's mynetworks against [policy] trusted_networks. */
+static void compare_networks(const struct pf *p, const struct rp_cidrlist *trusted)
+{
+	struct rp_cidrlist mine = { 0 }, want = { 0 };
+	char list[VALUE_MAX], item[160], missing[VALUE_MAX] = "", extra[VALUE_MAX] = "",
+		other[VALUE_MAX] = "", line[VALUE_MAX] = "";
+	size_t lpos = 0;
+
+	printf("\n# 3. Trusted clients: Postfix's mynetworks and rampart's trusted_networks.\n");
+	if (!p->have_postconf) {
+		printf("#    mynetworks could not be read.\n");
+		return;
+	}
+	rp_strlcpy(list, p->mynetworks, sizeof list);
+	for (char *save = NULL, *tok = strtok_r(list, " \t,", &save); tok; tok = strtok_r(NULL, " \t,", &save)) {
+		struct rp_cidr c;
+		if (mynetworks_item(tok, &c) == 0) {
+			cidrlist_add(&mine, &c);
+		} else {
+			size_t o = strlen(other);
+			snprintf(other + o, sizeof other - o, "%s%s", o ? " " : "", tok);
+		}
+	}
+	for (size_t i = 0; i < trusted->n; i++)
+		cidrlist_add(&want, &trusted->v[i]);
+	for (size_t i = 0; i < mine.n; i++) {
+		size_t o = strlen(missing);
+		if (cidrs_cover(trusted, &mine.v[i]))
+			continue;
+		cidr_text(&mine.v[i], item, sizeof item);
+		snprintf(missing + o, sizeof missing - o, "%s%s", o ? ", " : "", item);
+		cidrlist_add(&want, &mine.v[i]);
+	}
+	for (size_t i = 0; i < trusted->n; i++) {
+		size_t o = strlen(extra);
+		if (cidrs_cover(&mine, &trusted->v[i]))
+			continue;
+		cidr_text(&trusted->v[i], item, sizeof item);
+		snprintf(extra + o, sizeof extra - o, "%s%s", o ? ", " : "", item);
+	}
+	printf("#    mynetworks = %s\n", p->mynetworks[0] ? p->mynetworks : "(empty)");
+	printf("#    Postfix lets these clients relay; rampart skips every check for its\n"
+	       "#    trusted_networks. rampart does not read mynetworks itself (it serves\n"
+	       "#    Sendmail too, and the two lists mean different things); keep them in\n"
+	       "#    step by hand where the same clients should be trusted.\n");
+	if (!missing[0] && !extra[0]) {
+		printf("#    trusted_networks covers the same networks.\n");
+	} else {
+		if (missing[0])
+			printf("#    In mynetworks, not trusted by rampart (its checks apply): %s\n", missing);
+		if (extra[0])
+			printf("#    Trusted by rampart, not in mynetworks: %s\n", extra);
+		if (missing[0]) {
+			for (size_t i = 0; i < want.n && lpos < sizeof line; i++) {
+				int w;
+				cidr_text(&want.v[i], item, sizeof item);
+				w = snprintf(line + lpos, sizeof line - lpos, "%s%s", i ? ", " : "", item);
+				if (w < 0)
+					break;
+				lpos += (size_t)w;
+			}
+			printf("#    To trust them too, in rampart.conf [policy]:\n"
+			       "#    trusted_networks = %s\n", line);
+		}
+	}
+	if (other[0])
+		printf("#    Not compared (names, files and tables): %s\n", other);
+	cidrlist_free(&mine);
+	cidrlist_free(&want);
 }
 
 /* Print s single-quoted for sh. */
@@ -556,6 +677,7 @@ int ctl_postfix(struct ctl *c, int argc, char **argv)
 			"permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination");
 	}
 	put_reload(&pf, "# ");
+	compare_networks(&pf, &c->cfg->policy.trusted_networks);
 
 	if (!apply)
 		return CTL_OK;

@@ -56,6 +56,8 @@ mkpf nochroot n
 mkpf other y 'smtpd_milters = unix:/opendkim/opendkim.sock, { inet:127.0.0.1:8891, default_action=accept }' \
 	'non_smtpd_milters = $smtpd_milters' 'milter_default_action = accept' 'milter_command_timeout = 10s'
 mkpf dash -
+mkpf mynet y 'mynetworks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128 10.1.0.0/16, 192.0.2.7 /etc/postfix/nets hash:/etc/x [2001:db8::]/32 !198.51.100.1'
+mkpf samenet y 'mynetworks = 127.0.0.0/8 [::1]/128'
 mkpf nosmtp none
 mkpf listed y 'smtpd_milters = { inet:127.0.0.1:8895, default_action=accept }'
 mkdir -p "$W/nomain"
@@ -110,6 +112,21 @@ expect_line dash "# postconf -c '$P/dash' -M 'smtpd/pass = smtpd pass - - - - - 
 run nosmtp "$W/nosmtp" "$W/default.conf"
 expect_line nosmtp "# Postfix $(postconf -c "$W/plain" -h mail_version), config $P/nosmtp, smtpd chroot unknown (no smtp inet line in master.cf)"
 expect_line nosmtp "# postconf -c '$P/nosmtp' -M 'smtp/inet = smtp inet n - - - 1 postscreen'"
+# mynetworks against trusted_networks: the difference and the line to use
+run mynet "$W/mynet" "$W/default.conf"
+expect_line mynet "#    In mynetworks, not trusted by rampart (its checks apply): 10.1.0.0/16, 192.0.2.7, 2001:db8::/32"
+expect_line mynet "#    trusted_networks = 127.0.0.0/8, ::1, 10.1.0.0/16, 192.0.2.7, 2001:db8::/32"
+expect_line mynet "#    Not compared (names, files and tables): /etc/postfix/nets hash:/etc/x !198.51.100.1"
+expect_no mynet "Trusted by rampart, not in mynetworks"
+run samenet "$W/samenet" "$W/default.conf"
+expect_line samenet "#    trusted_networks covers the same networks."
+mkconf wide '[policy]' 'trusted_networks = 127.0.0.0/8, ::1/128, 10.0.0.0/8'
+run widenet "$W/samenet" "$W/wide.conf"
+expect_line widenet "#    Trusted by rampart, not in mynetworks: 10.0.0.0/8"
+expect_no widenet "To trust them too"
+# a network inside a wider trusted one is covered
+run covered "$W/mynet" "$W/wide.conf"
+expect_line covered "#    In mynetworks, not trusted by rampart (its checks apply): 192.0.2.7, 2001:db8::/32"
 # defaults are shown expanded, never as Postfix's raw \${{...}} expressions
 expect_line default "#    smtpd_relay_restrictions is now: permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"
 expect_no default '${'
