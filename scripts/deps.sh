@@ -2,7 +2,7 @@
 # deps.sh - install what rampart needs to build, run and test on Debian 12.
 # Idempotent: installs only what is missing. Run as root.
 set -eu
-build="cmake gcc make pkg-config libmilter-dev libldns-dev liblmdb-dev libspf2-dev libiniparser-dev"
+build="cmake gcc make pkg-config libmilter-dev libldns-dev liblmdb-dev libspf2-dev libiniparser-dev libpcre2-dev"
 run="adduser"
 test="miltertest ldnsutils nsd postfix lmdb-utils python3 procps iproute2 dnsutils postgrey postfix-policyd-spf-python"
 extra="${RAMPART_DEPS_EXTRA:-}"

@@ -16,6 +16,7 @@
 #include "base/clock.h"
 #include "greylist/greylist.h"
 #include "greylist/store.h"
+#include "greylist/whitelist.h"
 #include "base/address.h"
 #include "base/log.h"
 
@@ -47,6 +48,22 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 		return RP_RES_NONE;
 	if (cfg->greylist.mode == RP_GREY_SUSPICIOUS && !c->suspicious && !m->suspicious)
 		return RP_RES_NONE;
+
+	/* postgrey's whitelists: the client (name or address), then the
+	 * recipient; logged, as postgrey logs its "pass" */
+	const char *wl = whitelist_client(cfg->greylist.whitelist, c->client_name, &c->addr);
+	const char *why = "client";
+	if (!wl) {
+		wl = whitelist_recipient(cfg->greylist.whitelist, ev->rcpt);
+		why = "recipient";
+	}
+	if (wl) {
+		char to[RP_REPLY_ARG_MAX + 1];
+		reply_arg(to, sizeof to, ev->rcpt, RP_REPLY_ARG_MAX);
+		log_msg(RP_LOG_INFO, "%s: greylist: skipped, %s whitelisted by %s: client=%s[%s] to=<%s>",
+			qid, why, wl, c->client_name, c->client_addr, to);
+		return RP_RES_NONE;
+	}
 
 	if (!db) {
 		log_msg(RP_LOG_ERR, "%s: greylist: no database open; deferring", qid);

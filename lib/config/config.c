@@ -29,6 +29,7 @@
 #include "base/hostname.h"
 #include "base/util.h"
 #include "dns/dns.h"
+#include "greylist/whitelist.h"
 
 #define RESOLV_CONF "/etc/resolv.conf"
 
@@ -42,6 +43,7 @@ static void config_free(struct rp_config *c)
 	for (size_t i = 0; i < cf_nkeys; i++)
 		cf_field_free(&cf_keys[i], c);
 	table_close(c->policy.access);
+	whitelist_free(c->greylist.whitelist);
 	free(c->path);
 	free(c);
 }
@@ -267,6 +269,17 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 		c->policy.access = table_open("file", c->policy.access_file, errs);
 		if (!c->policy.access)
 			failed = true;
+	}
+	if (c && (c->greylist.whitelist_clients.n || c->greylist.whitelist_recipients.n)) {
+		c->greylist.whitelist = whitelist_new();
+		for (size_t i = 0; i < c->greylist.whitelist_clients.n; i++)
+			if (whitelist_load_file(c->greylist.whitelist, GREY_WL_CLIENTS,
+				    c->greylist.whitelist_clients.v[i], errs))
+				failed = true;
+		for (size_t i = 0; i < c->greylist.whitelist_recipients.n; i++)
+			if (whitelist_load_file(c->greylist.whitelist, GREY_WL_RECIPIENTS,
+				    c->greylist.whitelist_recipients.v[i], errs))
+				failed = true;
 	}
 	if (failed && c) {
 		config_unref(c);

@@ -45,6 +45,7 @@ enum ktype {
 	K_CIDRS,       /* rp_cidrlist */
 	K_LOCALPARTS,  /* strlist of local parts, lower case */
 	K_WORDS,       /* strlist of words [a-z0-9._-], lower case */
+	K_PATHS,       /* strlist of absolute paths */
 	K_GREYTEXT,    /* a greylist reply template (greylist_text_check) */
 	K_NAMESERVERS, /* strlist of addresses; empty = from resolv.conf */
 	K_DNSBL,       /* the dnsbl sites (n, sites) */

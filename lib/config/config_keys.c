@@ -108,6 +108,8 @@ const struct key cf_keys[] = {
 	{ "greylist", "header", K_BOOL, "yes", 0, 0, F(greylist.header), NULL },
 	{ "greylist", "database", K_PATH, "/var/lib/rampart/greylist.lmdb", 0, 0, F(greylist.database), NULL },
 	{ "greylist", "text", K_GREYTEXT, GREY_TEXT_DEFAULT, 0, 0, F(greylist.text), NULL },
+	{ "greylist", "whitelist_clients", K_PATHS, "", 0, 0, F(greylist.whitelist_clients), NULL },
+	{ "greylist", "whitelist_recipients", K_PATHS, "", 0, 0, F(greylist.whitelist_recipients), NULL },
 
 	{ "dnsbl", "action", K_ACTION, "reject", 0, ALL_ACTS, ACT(RP_CHK_DNSBL), NULL },
 	{ "dnsbl", "zones", K_DNSBL, "", 0, 0, F(dnsbl), NULL },
@@ -327,6 +329,7 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 	case K_CIDRS: what = "expected a comma-separated list of addresses or networks like 192.0.2.0/24, 2001:db8::/32"; break;
 	case K_LOCALPARTS: what = "expected a comma-separated list of local parts like postmaster, abuse"; break;
 	case K_WORDS: what = "expected a comma-separated list of names like local, virtual, lmtp"; break;
+	case K_PATHS: what = "expected a comma-separated list of absolute paths"; break;
 	case K_NAMESERVERS: what = "expected a comma-separated list of IPv4/IPv6 addresses"; break;
 	case K_DNSBL: what = "expected a comma-separated list of zone[=a.b.c.d][*weight]"; break;
 	default: what = "expected a comma-separated list of helo, sender, client"; break;
@@ -390,6 +393,11 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 				strlist_add(&out, l);
 				free(l);
 			}
+			break;
+		case K_PATHS:
+			ok = cf_path_valid(it);
+			if (ok)
+				strlist_add(&out, it);
 			break;
 		case K_NAMESERVERS:
 			if (i >= RP_DNS_MAX_NS) {
@@ -469,7 +477,7 @@ void cf_field_free(const struct key *k, struct rp_config *c)
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = NULL;
 		break;
-	case K_NAMES: case K_ZONES: case K_LOCALPARTS: case K_WORDS: case K_NAMESERVERS:
+	case K_NAMES: case K_ZONES: case K_LOCALPARTS: case K_WORDS: case K_PATHS: case K_NAMESERVERS:
 		strlist_free(FIELD(c, k, struct rp_strlist));
 		break;
 	case K_CIDRS:

@@ -27,6 +27,9 @@
 #include <time.h>
 
 #include "base/netaddr.h"
+#include "base/util.h"
+
+struct grey_whitelist;
 
 #define GREY_HASH_LEN 32         /* SHA-256 (ldns_sha256) */
 #define GREY_CLIENT_MAX 264      /* "spf:" + 255-octet domain, or "a.b.c.d/nn" */
@@ -47,6 +50,9 @@ struct grey_conf {
 	char *database;
 	char *text;              /* the deferral's text after "Recipient address
 	                          * rejected: ", with %s and %r (greylist_text) */
+	struct rp_strlist whitelist_clients, whitelist_recipients; /* file paths */
+	struct grey_whitelist *whitelist;  /* those files, read with the snapshot
+	                                    * (greylist/whitelist.h); NULL: none */
 };
 
 #define GREY_TEXT_DEFAULT "Greylisting in effect, please come back later"
