@@ -240,6 +240,10 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 	struct rp_engine *eng;
 	int status = 2, ready_fd = -1;
 
+	/* a peer gone mid-write (MTA, DNS over TCP, a parent killed) is an
+	 * error return, never a signal: from the start, not only once libmilter
+	 * runs */
+	signal(SIGPIPE, SIG_IGN);
 	if (uid == 0 && cfg->milter.user && cfg->milter.user[0]) {
 		struct passwd *pw = getpwnam(cfg->milter.user);
 		if (!pw) {
@@ -330,11 +334,12 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 	log_msg(RP_LOG_NOTICE, "rampart stopping");
 	log_dns_cache_stats(&shared);
 out:
-	daemon_ready(ready_fd, status);
+	/* what this start made is gone before the parent hears the status */
 	if (pidfile)
 		unlink(pidfile);
 	if (sockfile)
 		unlink(sockfile);
+	daemon_ready(ready_fd, status);
 	free(pidfile);
 	free(sockfile);
 	if (!running) {
