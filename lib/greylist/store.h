@@ -41,6 +41,7 @@ struct grey_store_options {
 
 struct grey_sweep_stats {
 	unsigned long examined, deleted;
+	unsigned long writes;            /* write transactions taken */
 };
 
 #define GREY_STORE_FACTS 8

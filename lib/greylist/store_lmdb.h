@@ -62,7 +62,7 @@
 #define GREY_REC_MAX (GREY_REC_HEADER + GREY_CLIENT_MAX + 2 * GREY_ADDR_MAX)
 #define GREYDB_FORMAT 1          /* format marker in the main database */
 #define GREYDB_SYNC_SECS 30
-#define GREYDB_SWEEP_BATCH 500   /* entries examined per sweeper write txn */
+#define GREYDB_SWEEP_BATCH 500   /* entries scanned per sweeper read txn */
 #define GREYDB_AMBIGUOUS GREY_STORE_AMBIGUOUS
 #define GREYDB_ERRLEN 512
 
@@ -133,7 +133,8 @@ int greydb_walk(struct greydb *db, enum grey_table t, grey_walk_fn cb, void *arg
 
 
 /* Delete every entry expired at now (greylist_expired) or undecodable, in
- * write transactions of at most GREYDB_SWEEP_BATCH entries. Adds to st. */
+ * batches of GREYDB_SWEEP_BATCH entries scanned in a read transaction; a
+ * write transaction only for a batch holding expired entries. Adds to st. */
 int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
 	struct grey_sweep_stats *st);
 

@@ -40,10 +40,62 @@ static bool sweeper_pause(struct greydb *db, unsigned long ms)
 	return stop;
 }
 
-/* One table, batch by batch. pause_ms 0: no pauses (purge). */
+/* Delete the expired among keys (n of them) in one write transaction,
+ * each read again first: a record refreshed since the scan stays. */
+static int delete_expired(struct greydb *db, enum grey_table tb, const struct grey_params *p,
+	time_t now, unsigned char (*keys)[GREY_HASH_LEN], int n, unsigned long *deleted)
+{
+	struct grey_record r;
+	MDB_txn *t;
+	MDB_val k, v;
+	unsigned long del;
+	size_t seen;
+	int rc;
+
+	for (;;) {
+		if ((rc = greydb_txn_begin(db, 0, &t)) != 0)
+			return rc;
+		seen = greydb_map_size(db);
+		del = 0;
+		for (int i = 0; i < n && rc == 0; i++) {
+			k.mv_size = GREY_HASH_LEN;
+			k.mv_data = keys[i];
+			rc = mdb_get(t, db->dbi[tb], &k, &v);
+			if (rc == MDB_NOTFOUND) {
+				rc = 0;
+				continue;
+			}
+			if (rc == 0 && (greyrec_decode(v.mv_data, v.mv_size, &r) != 0 ||
+				    greylist_expired(p, now, &r))) {
+				rc = mdb_del(t, db->dbi[tb], &k, NULL);
+				if (rc == 0)
+					del++;
+			}
+		}
+		if (rc) {
+			greydb_txn_abort(db, t);
+		} else if ((rc = greydb_txn_commit(db, t)) == 0) {
+			*deleted += del;
+			return 0;
+		}
+		if (rc != MDB_MAP_FULL)
+			return rc;
+		if ((rc = greydb_map_grow(db, seen)) != 0)
+			return rc;
+	}
+}
+
+/*
+ * One table, batch by batch: each batch of GREYDB_SWEEP_BATCH entries is
+ * scanned in a read transaction, and only a batch holding expired entries
+ * takes a write transaction, for those entries alone (an hourly sweep of a
+ * database where nothing expires writes nothing). pause_ms 0: no pauses
+ * (purge).
+ */
 static int sweep_table(struct greydb *db, enum grey_table tb, const struct grey_params *p,
 	time_t now, unsigned long pause_ms, struct grey_sweep_stats *st)
 {
+	static __thread unsigned char expired[GREYDB_SWEEP_BATCH][GREY_HASH_LEN];
 	unsigned char resume[GREY_HASH_LEN];
 	struct grey_record r;
 	bool have = false, done = false;
@@ -51,28 +103,23 @@ static int sweep_table(struct greydb *db, enum grey_table tb, const struct grey_
 	MDB_txn *t;
 	MDB_cursor *c;
 	MDB_val k, v;
-	size_t seen;
-	int rc, n;
+	int rc, n, nexp;
 
 	while (!done) {
-		if ((rc = greydb_txn_begin(db, 0, &t)) != 0)
+		if ((rc = greydb_txn_begin(db, MDB_RDONLY, &t)) != 0)
 			return rc;
-		seen = greydb_map_size(db);
 		if ((rc = mdb_cursor_open(t, db->dbi[tb], &c)) != 0) {
 			greydb_txn_abort(db, t);
 			return rc;
 		}
-		deleted = 0;
+		nexp = 0;
 		k.mv_size = GREY_HASH_LEN;
 		k.mv_data = resume;
 		rc = mdb_cursor_get(c, &k, &v, have ? MDB_SET_RANGE : MDB_FIRST);
 		for (n = 0; rc == 0 && n < GREYDB_SWEEP_BATCH; n++) {
-			if (greyrec_decode(v.mv_data, v.mv_size, &r) != 0 ||
-			    greylist_expired(p, now, &r)) {
-				if ((rc = mdb_cursor_del(c, 0)) != 0)
-					break;
-				deleted++;
-			}
+			if (k.mv_size == GREY_HASH_LEN && (greyrec_decode(v.mv_data, v.mv_size, &r) != 0 ||
+				    greylist_expired(p, now, &r)))
+				memcpy(expired[nexp++], k.mv_data, GREY_HASH_LEN);
 			rc = mdb_cursor_get(c, &k, &v, MDB_NEXT);
 		}
 		if (rc == 0) {
@@ -85,25 +132,19 @@ static int sweep_table(struct greydb *db, enum grey_table tb, const struct grey_
 			rc = 0;
 		}
 		mdb_cursor_close(c);
-		if (rc) {
-			greydb_txn_abort(db, t);
-		} else {
-			rc = greydb_txn_commit(db, t);
-			if (rc == 0) {
-				if (st) {
-					st->examined += (unsigned long)n;
-					st->deleted += deleted;
-				}
-				if (!done && pause_ms && sweeper_pause(db, pause_ms))
-					return 0;
-				continue;
-			}
+		greydb_txn_abort(db, t);
+		if (rc)
+			return rc;
+		deleted = 0;
+		if (nexp && (rc = delete_expired(db, tb, p, now, expired, nexp, &deleted)) != 0)
+			return rc;
+		if (st) {
+			st->examined += (unsigned long)n;
+			st->deleted += deleted;
+			st->writes += nexp > 0;
 		}
-		if (rc != MDB_MAP_FULL)
-			return rc;
-		if ((rc = greydb_map_grow(db, seen)) != 0)
-			return rc;
-		done = false;   /* redo this batch */
+		if (!done && pause_ms && sweeper_pause(db, pause_ms))
+			return 0;
 	}
 	return 0;
 }

@@ -368,9 +368,14 @@ static void test_sweeper(void)
 	T_EQ_INT(ss.deleted, NSWEEP / 2 + 1, "purge deleted");
 	T_EQ_INT(ss.examined, NSWEEP + 3, "purge examined");
 	sweep_verify(db, "purge: exactly the expired triplets gone");
-	ss.deleted = 0;
+	/* 1300 triplets in 3 batches of 500, each holding expired ones, and
+	 * the clients in one */
+	T_EQ_INT(ss.writes, 4, "one write transaction per batch holding expired entries");
+	memset(&ss, 0, sizeof ss);
 	T_EQ_INT(greydb_purge(db, &P, now, &ss), 0, "purge again");
 	T_EQ_INT(ss.deleted, 0, "nothing left to purge");
+	T_EQ_INT(ss.examined, NSWEEP / 2 + 2, "every entry left examined");
+	T_EQ_INT(ss.writes, 0, "nothing expired: no write transaction at all");
 	greydb_free(db);
 	rmdb(path);
 }
