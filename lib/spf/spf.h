@@ -164,6 +164,9 @@ struct rp_spf_dnsstate {
 	unsigned voids;           /* void lookups seen */
 	unsigned spf_txt;         /* TXT answers that held a v=spf1 record */
 	bool over_terms, over_voids, unsafe, too_long, deadline, temp;
+	bool syntax;              /* a v=spf1 record failed spf_syntax_check */
+	char syntax_detail[80];   /* why, for the problem text */
+	struct rp_netaddr client; /* the client: record rewrites and /0 answers */
 	char temp_detail[48];     /* the first temporary failure, for logs */
 	/* names of the last MX / PTR answer: their A/AAAA lookups belong to
 	 * that term and are not terms of their own */
@@ -181,5 +184,13 @@ void spf_dns_end(void);
  * underflow on this TXT text (as it is handed to libspf2)? See spf_dns.c.
  */
 bool spf_txt_unsafe(const char *txt, size_t len);
+/*
+ * The work-arounds for valid records libspf2 1.2.10 mis-evaluates (see
+ * spf_dns.c): rewrite the record txt[0..len) (valid per spf_syntax_check)
+ * for a client of family af into out. Returns the length written, or
+ * (size_t)-1 when it does not fit size.
+ */
+#define RP_SPF_CIDR0_MARK ".rampart-cidr0.invalid"
+size_t spf_record_rewrite(const char *txt, size_t len, int af, char *out, size_t size);
 
 #endif
