@@ -96,7 +96,9 @@ void spf_free(struct rp_spf *s);
  * ""). sender: the extracted MAIL FROM address without <>, "" for the null
  * sender (then the identity is postmaster@HELO, RFC 7208 §2.4).
  * check_helo: evaluate the HELO identity first when the HELO is a valid
- * multi-label host name; its fail is final (RFC 7208 §2.3). deadline_ms
+ * multi-label host name; its fail is final (RFC 7208 §2.3). The HELO as
+ * given (one trailing dot off) is the %{h} of the MAIL FROM check even when
+ * it is no host name (RFC 7208 §7.3). deadline_ms
  * (clock_mono_ms scale) bounds the whole call. Returns out->result.
  */
 enum rp_spf_result spf_check(struct rp_spf *s, const struct rp_netaddr *client,

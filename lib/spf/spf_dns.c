@@ -78,6 +78,10 @@
  *    A/AAAA lookups of marked names with the client's own address in
  *    place of each address found, so the /1 matches exactly when /0
  *    would. The names and the count of lookups stay those of the record.
+ *    A name can only carry the mark when the record's owner wrote it, or
+ *    wrote a domain-spec ending in a macro the sender controls (a:%{l}),
+ *    which already lets the sender pick a name with its own address: the
+ *    mark grants no match the record did not already grant.
  *
  * Explanation texts: libspf2 1.2.10 treats a space in an exp= TXT as the
  * start of a %-escape (the text came back as "not%allowed"); the layer
