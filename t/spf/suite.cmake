@@ -18,6 +18,6 @@ set_tests_properties(bench/spf PROPERTIES LABELS bench TIMEOUT 300)
 add_executable(rfc7208_driver ${CMAKE_CURRENT_LIST_DIR}/rfc7208_driver.c)
 target_link_libraries(rfc7208_driver rampart_lib)
 add_test(NAME spf/rfc7208
-  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/rfc7208.py $<TARGET_FILE:rfc7208_driver>
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/rfc7208.py $<TARGET_FILE:rfc7208_driver>
     ${CMAKE_CURRENT_LIST_DIR}/rfc7208.misses)
 set_tests_properties(spf/rfc7208 PROPERTIES LABELS spf TIMEOUT 600)
