@@ -20,7 +20,11 @@
  *   - route domains may be names or address literals; the route is
  *     checked, then dropped;
  *   - the domain must pass hostname_valid() (hostname_valid_utf8() with
- *     SMTPUTF8), so a trailing dot or an all-numeric domain is refused;
+ *     SMTPUTF8) after one trailing dot is taken off, so an all-numeric
+ *     domain is refused and "user@example.com." is not (Postfix's
+ *     strict_rfc821_envelopes accepts it too);
+ *   - an empty quoted local part ("<\"\"@example.com>") is refused, as
+ *     Postfix refuses it;
  *     literals must be "[IPv4]" or "[IPv6:...]";
  *   - "<postmaster>" (any case) without a domain is accepted for RCPT
  *     only (RFC 5321 §4.1.1.3), and "<>" for MAIL only;
@@ -61,6 +65,8 @@ static bool domain_ok(const char *s, size_t len, bool smtputf8)
 		buf[len - 1] = '\0';
 		return hostaddr_literal_valid(buf + 1);
 	}
+	if (len > 1 && buf[len - 1] == '.')
+		buf[len - 1] = '\0';    /* one trailing dot: the root */
 	return smtputf8 ? hostname_valid_utf8(buf) : hostname_valid(buf);
 }
 
@@ -111,6 +117,8 @@ static enum path_status parse_local(const char **pp, bool smtputf8,
 		for (p++;; ) {
 			unsigned char c = (unsigned char)*p;
 			if (c == '"') {
+				if (n == 0)
+					return PATH_BAD_LOCAL; /* "": Postfix refuses it */
 				p++;
 				break;
 			}

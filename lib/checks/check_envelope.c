@@ -7,7 +7,8 @@
 enum rp_result check_mail_strict(struct rp_eval *ev, struct rp_reply *out)
 {
 	struct rp_path p;
-	if (path_parse_strict(ev->arg, true, ev->m->smtputf8, &p) == PATH_OK)
+	enum path_status st = path_parse_strict(ev->arg, true, ev->m->smtputf8, &p);
+	if (st == PATH_OK || st == PATH_NO_DOMAIN)
 		return RP_RES_PASS;
 	reply_set(out, RP_CHK_ENVELOPE_STRICT, 501, "5.1.7", "Bad sender address syntax");
 	return RP_RES_FAIL;
@@ -16,7 +17,8 @@ enum rp_result check_mail_strict(struct rp_eval *ev, struct rp_reply *out)
 enum rp_result check_rcpt_strict(struct rp_eval *ev, struct rp_reply *out)
 {
 	struct rp_path p;
-	if (path_parse_strict(ev->arg, false, ev->m->smtputf8, &p) == PATH_OK)
+	enum path_status st = path_parse_strict(ev->arg, false, ev->m->smtputf8, &p);
+	if (st == PATH_OK || st == PATH_NO_DOMAIN)
 		return RP_RES_PASS;
 	reply_set(out, RP_CHK_ENVELOPE_STRICT, 501, "5.1.3", "Bad recipient address syntax");
 	return RP_RES_FAIL;

@@ -10,6 +10,21 @@
 
 #include "base/util.h"
 
+/*
+ * The HELO as Postfix echoes it in its HELO replies: printable (reply_arg),
+ * and each of the characters Postfix's smtpd replaces when it quotes a
+ * HELO name in "<%s>: Helo command rejected" (space < > ( ) \ " ; @) as
+ * '?', so the reply text is the one Postfix's own restriction gives
+ * (t/e2e/test_helo_diff.py).
+ */
+static void helo_arg(char *dst, size_t size, const char *helo)
+{
+	reply_arg(dst, size, helo, RP_REPLY_ARG_MAX);
+	for (char *p = dst; *p; p++)
+		if (strchr(" <>()\\\";@", *p))
+			*p = '?';
+}
+
 enum rp_result check_helo_required(struct rp_eval *ev, struct rp_reply *out)
 {
 	if (ev->c->helo)
@@ -25,7 +40,7 @@ enum rp_result check_helo_invalid(struct rp_eval *ev, struct rp_reply *out)
 
 	if (v == HELO_VALID)
 		return RP_RES_PASS;
-	reply_arg(h, sizeof h, ev->arg, RP_REPLY_ARG_MAX);
+	helo_arg(h, sizeof h, ev->arg);
 	reply_set(out, RP_CHK_HELO_INVALID, 501, "5.5.2", "<%s>: Helo command rejected: %s", h,
 		v == HELO_INVALID_LITERAL ? "invalid ip address" : "Invalid name");
 	return RP_RES_FAIL;
@@ -37,7 +52,7 @@ enum rp_result check_helo_non_fqdn(struct rp_eval *ev, struct rp_reply *out)
 
 	if (!helo_non_fqdn(ev->arg, false))
 		return RP_RES_PASS;
-	reply_arg(h, sizeof h, ev->arg, RP_REPLY_ARG_MAX);
+	helo_arg(h, sizeof h, ev->arg);
 	reply_set(out, RP_CHK_HELO_NON_FQDN, 504, "5.5.2",
 		"<%s>: Helo command rejected: need fully-qualified hostname", h);
 	return RP_RES_FAIL;

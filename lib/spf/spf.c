@@ -268,6 +268,7 @@ static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 		: (rq->env_from_dp ? rq->env_from_dp : ""));
 
 	spf_dns_reset(st);
+	st->client = *client;
 	SPF_response_t *rs = NULL;
 	jmp_buf jb;
 	tls_jmp = &jb;
@@ -287,6 +288,10 @@ static void check_one(struct rp_spf *s, struct rp_spf_dnsstate *st,
 		o->result = RP_SPF_PERMERROR;
 		rp_strlcpy(o->problem, "record refused as unsafe (CVE-2023-42118)",
 			sizeof(o->problem));
+	} else if (st->syntax) {
+		o->result = RP_SPF_PERMERROR;
+		snprintf(o->problem, sizeof(o->problem), "SPF record syntax: %s",
+			st->syntax_detail);
 	} else if (st->too_long) {
 		o->result = RP_SPF_PERMERROR;
 		rp_strlcpy(o->problem, "SPF record longer than 4096 bytes", sizeof(o->problem));
@@ -363,7 +368,10 @@ enum rp_spf_result spf_check(struct rp_spf *s, const struct rp_netaddr *client,
 	}
 	struct rp_spf_outcome mf;
 	memset(&mf, 0, sizeof(mf));
-	check_one(s, &st, client, helo_ok ? h : "", sender, RP_SPF_ID_MAILFROM, &mf);
+	/* the HELO as given for the %{h} macro even when it is no host name
+	 * (RFC 7208 §7.3: it expands to what the client sent; libspf2 fails
+	 * the record with "Uninitialized variable" without one) */
+	check_one(s, &st, client, h, sender, RP_SPF_ID_MAILFROM, &mf);
 	spf_dns_end();
 
 	mf.helo_checked = out->helo_checked;

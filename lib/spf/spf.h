@@ -96,7 +96,9 @@ void spf_free(struct rp_spf *s);
  * ""). sender: the extracted MAIL FROM address without <>, "" for the null
  * sender (then the identity is postmaster@HELO, RFC 7208 §2.4).
  * check_helo: evaluate the HELO identity first when the HELO is a valid
- * multi-label host name; its fail is final (RFC 7208 §2.3). deadline_ms
+ * multi-label host name; its fail is final (RFC 7208 §2.3). The HELO as
+ * given (one trailing dot off) is the %{h} of the MAIL FROM check even when
+ * it is no host name (RFC 7208 §7.3). deadline_ms
  * (clock_mono_ms scale) bounds the whole call. Returns out->result.
  */
 enum rp_spf_result spf_check(struct rp_spf *s, const struct rp_netaddr *client,
@@ -164,6 +166,9 @@ struct rp_spf_dnsstate {
 	unsigned voids;           /* void lookups seen */
 	unsigned spf_txt;         /* TXT answers that held a v=spf1 record */
 	bool over_terms, over_voids, unsafe, too_long, deadline, temp;
+	bool syntax;              /* a v=spf1 record failed spf_syntax_check */
+	char syntax_detail[80];   /* why, for the problem text */
+	struct rp_netaddr client; /* the client: record rewrites and /0 answers */
 	char temp_detail[48];     /* the first temporary failure, for logs */
 	/* names of the last MX / PTR answer: their A/AAAA lookups belong to
 	 * that term and are not terms of their own */
@@ -181,5 +186,13 @@ void spf_dns_end(void);
  * underflow on this TXT text (as it is handed to libspf2)? See spf_dns.c.
  */
 bool spf_txt_unsafe(const char *txt, size_t len);
+/*
+ * The work-arounds for valid records libspf2 1.2.10 mis-evaluates (see
+ * spf_dns.c): rewrite the record txt[0..len) (valid per spf_syntax_check)
+ * for a client of family af into out. Returns the length written, or
+ * (size_t)-1 when it does not fit size.
+ */
+#define RP_SPF_CIDR0_MARK ".rampart-cidr0.invalid"
+size_t spf_record_rewrite(const char *txt, size_t len, int af, char *out, size_t size);
 
 #endif

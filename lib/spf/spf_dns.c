@@ -55,6 +55,34 @@
  * cut to 250 bytes, below libspf2's 255-byte literal limit, which alone
  * keeps the explanation path away from the underflow.
  *
+ * Record syntax: every v=spf1 TXT text goes through spf_syntax_check()
+ * (RFC 7208 §12, spf_syntax.c) before libspf2 sees it; one that fails it
+ * makes the lookup answer TRY_AGAIN and the check a permerror, with the
+ * reason as the problem. libspf2 evaluates many records the grammar
+ * refuses (empty or numeric top labels, bad macro letters, exp= twice...).
+ *
+ * Rewrites (spf_record_rewrite), for valid records libspf2 mis-evaluates:
+ *  - redirect= is dropped when the record has an "all" mechanism (RFC
+ *    7208 §6.1: it MUST then be ignored; libspf2 follows it);
+ *  - unknown modifiers are dropped (RFC 7208 §6: they are ignored; libspf2
+ *    refuses names with "_" or ".");
+ *  - the half of an a/mx dual-cidr-length that does not apply to the
+ *    client's address family is dropped (it cannot change the result);
+ *  - libspf2 refuses a prefix of 0 ("Invalid CIDR length"): ip4:N/0 is
+ *    written as ip4:0.0.0.0/1 ip4:128.0.0.0/1 (ip6: ::/1 and 8000::/1),
+ *    same qualifier, the same set of addresses; a or mx with /0 for the
+ *    client's family (which matches when the name, or any MX host, has
+ *    an address of that family) gets RP_SPF_CIDR0_MARK appended to its
+ *    domain and a prefix of 1: the layer strips the mark before the
+ *    lookup, appends it to the MX host names it returns, and answers the
+ *    A/AAAA lookups of marked names with the client's own address in
+ *    place of each address found, so the /1 matches exactly when /0
+ *    would. The names and the count of lookups stay those of the record.
+ *    A name can only carry the mark when the record's owner wrote it, or
+ *    wrote a domain-spec ending in a macro the sender controls (a:%{l}),
+ *    which already lets the sender pick a name with its own address: the
+ *    mark grants no match the record did not already grant.
+ *
  * Explanation texts: libspf2 1.2.10 treats a space in an exp= TXT as the
  * start of a %-escape (the text came back as "not%allowed"); the layer
  * hands non-SPF TXT texts over with each space written as the macro
@@ -78,6 +106,7 @@
 #include "dns/dns.h"
 #include "base/log.h"
 #include "spf/spf.h"
+#include "spf/spf_syntax.h"
 #include "base/util.h"
 
 #define EXP_SRC_MAX   250   /* bytes of a non-SPF TXT text handed over */
@@ -205,6 +234,153 @@ bool spf_txt_unsafe(const char *txt, size_t len)
 	return false;
 }
 
+/* ---- record rewrites (see the top of the file) ------------------------ */
+
+struct wbuf {
+	char *p;
+	size_t size, len;
+	bool over;
+};
+
+static void wput(struct wbuf *w, const char *s, size_t n)
+{
+	if (w->over || w->len + n + 1 > w->size) {
+		w->over = true;
+		return;
+	}
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
+	w->p[w->len] = '\0';
+}
+
+static void wputs(struct wbuf *w, const char *s)
+{
+	wput(w, s, strlen(s));
+}
+
+/* An a/mx term (after the qualifier): name, ":domain", cidr; written for
+ * the client's family. */
+static void rewrite_amx(struct wbuf *w, const char *q, size_t ql, const char *t, size_t n,
+	size_t nl, int af)
+{
+	size_t c = spf_syntax_cidr_start(t, n);
+	const char *cidr = t + c, *end = t + n;
+	const char *c4 = NULL, *c6 = NULL;
+	size_t l4 = 0, l6 = 0;
+	if (cidr < end) {
+		const char *p = cidr + 1;         /* after the first '/' */
+		if (*p != '/') {
+			c4 = p;
+			while (p < end && *p != '/')
+				p++;
+			l4 = (size_t)(p - c4);
+			if (p < end)
+				p++;                  /* the first '/' of "//" */
+		}
+		if (p < end && *p == '/') {
+			c6 = p + 1;
+			l6 = (size_t)(end - c6);
+		}
+	}
+	const char *mine = af == AF_INET6 ? c6 : c4;
+	size_t ml = af == AF_INET6 ? l6 : l4;
+	bool zero = mine && ml == 1 && mine[0] == '0';
+	wput(w, q, ql);
+	wput(w, t, nl);
+	if (c > nl)
+		wput(w, t + nl, c - nl);          /* ":domain" */
+	if (zero) {
+		if (c == nl)
+			wputs(w, ":%{d}");
+		wputs(w, RP_SPF_CIDR0_MARK);
+		wputs(w, af == AF_INET6 ? "//1" : "/1");
+	} else if (mine) {
+		wputs(w, af == AF_INET6 ? "//" : "/");
+		wput(w, mine, ml);
+	}
+}
+
+/* Does the record hold an "all" mechanism (any qualifier)? */
+static bool has_all(const char *txt, size_t len)
+{
+	for (size_t i = 6; i < len;) {
+		while (i < len && txt[i] == ' ')
+			i++;
+		size_t st = i;
+		while (i < len && txt[i] != ' ')
+			i++;
+		if (i > st && strchr("+-~?", txt[st]))
+			st++;
+		if (i - st == 3 && strncasecmp(txt + st, "all", 3) == 0)
+			return true;
+	}
+	return false;
+}
+
+size_t spf_record_rewrite(const char *txt, size_t len, int af, char *out, size_t size)
+{
+	struct wbuf w = { out, size, 0, size == 0 };
+	bool all = has_all(txt, len);
+	if (size)
+		out[0] = '\0';
+	wput(&w, txt, len < 6 ? len : 6);
+	size_t i = len < 6 ? len : 6;
+	while (i < len) {
+		while (i < len && txt[i] == ' ')
+			i++;
+		size_t st = i;
+		while (i < len && txt[i] != ' ')
+			i++;
+		if (i == st)
+			break;
+		const char *t = txt + st;
+		size_t n = i - st, q = 0;
+		if (strchr("+-~?", t[0]))
+			q = 1;
+		size_t nl = q;
+		while (nl < n && ((t[nl] >= 'a' && t[nl] <= 'z') || (t[nl] >= 'A' && t[nl] <= 'Z')
+			|| (t[nl] >= '0' && t[nl] <= '9') || strchr("-_.", t[nl])))
+			nl++;
+		if (q == 0 && nl < n && t[nl] == '=') {
+			/* a modifier: keep redirect= and exp=, drop the others */
+			if ((nl == 8 && strncasecmp(t, "redirect", 8) == 0 && !all)
+				|| (nl == 3 && strncasecmp(t, "exp", 3) == 0)) {
+				wputs(&w, " ");
+				wput(&w, t, n);
+			}
+			continue;
+		}
+		size_t ml = nl - q;
+		wputs(&w, " ");
+		if ((ml == 1 && strncasecmp(t + q, "a", 1) == 0)
+			|| (ml == 2 && strncasecmp(t + q, "mx", 2) == 0)) {
+			rewrite_amx(&w, t, q, t + q, n - q, ml, af);
+		} else if (ml == 3 && (strncasecmp(t + q, "ip4", 3) == 0
+			|| strncasecmp(t + q, "ip6", 3) == 0) && n >= 2 && t[n - 2] == '/'
+			&& t[n - 1] == '0') {
+			bool v6 = t[q + 2] == '6';
+			wput(&w, t, q);
+			wputs(&w, v6 ? "ip6:::/1 " : "ip4:0.0.0.0/1 ");
+			wput(&w, t, q);
+			wputs(&w, v6 ? "ip6:8000::/1" : "ip4:128.0.0.0/1");
+		} else {
+			wput(&w, t, n);
+		}
+	}
+	return w.over ? (size_t)-1 : w.len;
+}
+
+/* name without RP_SPF_CIDR0_MARK at its end, into buf; true when it had it */
+static bool strip_mark(const char *name, char *buf, size_t size)
+{
+	size_t n = strlen(name), m = strlen(RP_SPF_CIDR0_MARK);
+	if (n <= m || strcasecmp(name + n - m, RP_SPF_CIDR0_MARK) != 0 || n - m >= size)
+		return false;
+	memcpy(buf, name, n - m);
+	buf[n - m] = '\0';
+	return true;
+}
+
 /* ---- answers ----------------------------------------------------------- */
 
 static SPF_dns_rr_t *rr_new(SPF_dns_server_t *srv, const char *domain, ns_type t,
@@ -268,7 +444,7 @@ static size_t exp_text(char *dst, size_t size, const char *src, size_t len)
 
 /* Fill rr from a FOUND answer; returns the number of records put in. */
 static int fill(SPF_dns_rr_t *rr, struct rp_spf_dnsstate *st, const char *domain,
-	enum rp_dns_type rt, const struct rp_dns_answer *a)
+	enum rp_dns_type rt, const struct rp_dns_answer *a, bool marked)
 {
 	int n = 0;
 	bool spf_seen = false;
@@ -282,23 +458,27 @@ static int fill(SPF_dns_rr_t *rr, struct rp_spf_dnsstate *st, const char *domain
 			if (r->addr.family != AF_INET)
 				continue;
 			rr_slot(rr, n, sizeof(struct in_addr));
-			memcpy(&rr->rr[n]->a, r->addr.a, 4);
+			memcpy(&rr->rr[n]->a, marked && st->client.family == AF_INET
+				? st->client.a : r->addr.a, 4);
 			n++;
 			break;
 		case RP_DNS_AAAA:
 			if (r->addr.family != AF_INET6)
 				continue;
 			rr_slot(rr, n, sizeof(struct in6_addr));
-			memcpy(&rr->rr[n]->aaaa, r->addr.a, 16);
+			memcpy(&rr->rr[n]->aaaa, marked && st->client.family == AF_INET6
+				? st->client.a : r->addr.a, 16);
 			n++;
 			break;
 		case RP_DNS_MX:
 		case RP_DNS_PTR: {
 			const char *nm = r->name ? r->name : "";
 			size_t l = strnlen(nm, RP_DNS_NAME_MAX);
-			rr_slot(rr, n, l + 1);
+			size_t ml = marked && rt == RP_DNS_MX ? strlen(RP_SPF_CIDR0_MARK) : 0;
+			rr_slot(rr, n, l + ml + 1);
 			memcpy(rr->rr[n]->mx, nm, l);
-			rr->rr[n]->mx[l] = '\0';
+			memcpy(rr->rr[n]->mx + l, RP_SPF_CIDR0_MARK, ml);
+			rr->rr[n]->mx[l + ml] = '\0';
 			if (st->n_sub < RP_DNS_MAX_RR)
 				rp_strlcpy(st->sub[st->n_sub++], rr->rr[n]->mx, sizeof(st->sub[0]));
 			n++;
@@ -312,9 +492,26 @@ static int fill(SPF_dns_rr_t *rr, struct rp_spf_dnsstate *st, const char *domain
 				/* never evaluate the part of a record that was kept */
 				if (r->text_cut)
 					st->too_long = true;
+				char why[80];
+				if (!st->syntax && !r->text_cut
+					&& !spf_syntax_check(t, r->text_len, why, sizeof(why))) {
+					char shown[80];
+					rp_printable(shown, sizeof(shown), t);
+					log_msg(RP_LOG_INFO, "spf: %s: SPF record refused: %s: %s",
+						domain, why, shown);
+					st->syntax = true;
+					rp_strlcpy(st->syntax_detail, why, sizeof(st->syntax_detail));
+				}
+				char rw[2 * RP_DNS_TXT_MAX + 256];
+				size_t wl = spf_record_rewrite(t, l, st->client.family, rw, sizeof(rw));
+				if (wl == (size_t)-1) {
+					st->too_long = true;
+					wl = 0;
+					rw[0] = '\0';
+				}
+				l = wl;
 				rr_slot(rr, n, l + 1);
-				memcpy(rr->rr[n]->txt, t, l);
-				rr->rr[n]->txt[l] = '\0';
+				memcpy(rr->rr[n]->txt, rw, l + 1);
 			} else {
 				char buf[2 * EXP_SRC_MAX + 1];
 				l = exp_text(buf, sizeof(buf), t, l);
@@ -358,7 +555,7 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain,
 	}
 	if (!st)
 		return rr_new(srv, dom, t, 0, TRY_AGAIN);
-	if (st->over_terms || st->over_voids || st->unsafe || st->too_long)
+	if (st->over_terms || st->over_voids || st->unsafe || st->too_long || st->syntax)
 		return rr_new(srv, dom, t, 0, TRY_AGAIN);
 	if (clock_mono_ms() >= st->deadline_ms) {
 		set_temp(st, "deadline");
@@ -372,8 +569,10 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain,
 		return rr_new(srv, dom, t, 0, TRY_AGAIN);
 	}
 
+	char real[RP_DNS_NAME_MAX + 1];
+	bool marked = strip_mark(dom, real, sizeof(real));
 	struct rp_dns_batch *b = dns_batch_new(st->dns);
-	dns_batch_add(b, dom, rt);
+	dns_batch_add(b, marked ? real : dom, rt);
 	dns_batch_run(b, st->deadline_ms);
 	const struct rp_dns_result *res = dns_batch_result(b, 0);
 	const struct rp_dns_answer *a = res->ans;
@@ -383,10 +582,10 @@ static SPF_dns_rr_t *layer_lookup(SPF_dns_server_t *srv, const char *domain,
 	switch (a->outcome) {
 	case RP_DNS_FOUND:
 		rr = rr_new(srv, dom, t, ttl, NETDB_SUCCESS);
-		rr->num_rr = fill(rr, st, dom, rt, a);
+		rr->num_rr = fill(rr, st, dom, rt, a, marked);
 		if (rr->num_rr == 0)
 			rr->herrno = NO_DATA;
-		if (st->unsafe || st->over_terms || st->too_long)
+		if (st->unsafe || st->over_terms || st->too_long || st->syntax)
 			rr->herrno = TRY_AGAIN;
 		break;
 	case RP_DNS_NOTFOUND:

@@ -24,7 +24,7 @@ mt.disconnect(c)
 c = T.connect("unknown", "192.0.2.71")
 T.mark()
 T.helo(c, "evil\r\nX-Injected: yes\1\2.example.com", SMFIR_REPLYCODE, "CR/LF in HELO refused")
-T.logged("<evil??X-Injected: yes??.example.com>: Helo command rejected: Invalid name", "CR/LF replaced")
+T.logged("<evil??X-Injected:?yes??.example.com>: Helo command rejected: Invalid name", "CR/LF replaced")
 no_raw_controls("CR/LF HELO")
 mt.disconnect(c)
 

@@ -89,10 +89,10 @@ static const struct row rows[] = {
 	  " client-ip=192.0.2.1; envelope-from=\"alice@nx" D "\"; receiver=" RCV
 	  "; identity=mailfrom" },
 	{ "192.0.2.1", "mail.example.org", "alice@syntax" D, false, RP_SPF_PERMERROR, MF,
-	  "Invalid IPv4 address literal",
+	  "SPF record syntax: bad network in ip4",
 	  "permerror (" RCV ": permanent error in processing domain of alice@syntax" D ")"
 	  " client-ip=192.0.2.1; envelope-from=\"alice@syntax" D "\"; helo=mail.example.org;"
-	  " problem=\"Invalid IPv4 address literal\"; receiver=" RCV "; identity=mailfrom" },
+	  " problem=\"SPF record syntax: bad network in ip4\"; receiver=" RCV "; identity=mailfrom" },
 	{ "192.0.2.1", "mail.example.org", "alice@multi" D, false, RP_SPF_PERMERROR, MF,
 	  "Multiple SPF or TXT records for domain.", NULL },
 	{ "192.0.2.1", "mail.example.org", "alice@split" D, false, RP_SPF_PASS, MF, "", NULL },

@@ -12,3 +12,12 @@ target_link_libraries(spf_bench rampart_lib)
 add_test(NAME bench/spf
   COMMAND ${CMAKE_SOURCE_DIR}/t/bench/spf_bench.sh $<TARGET_FILE:spf_bench>)
 set_tests_properties(bench/spf PROPERTIES LABELS bench TIMEOUT 300)
+
+# The RFC 7208 test suite (python3-spf's rfc7208-tests.yml.gz), each
+# scenario's zone served by ldns-testns (label spf).
+add_executable(rfc7208_driver ${CMAKE_CURRENT_LIST_DIR}/rfc7208_driver.c)
+target_link_libraries(rfc7208_driver rampart_lib)
+add_test(NAME spf/rfc7208
+  COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/rfc7208.py $<TARGET_FILE:rfc7208_driver>
+    ${CMAKE_CURRENT_LIST_DIR}/rfc7208.misses)
+set_tests_properties(spf/rfc7208 PROPERTIES LABELS spf TIMEOUT 600)

@@ -100,7 +100,8 @@ static const struct path_case paths[] = {
 	{ "<\"a\\\\b\"@example.com>", BOTH, false, OKP, "\"a\\\\b\"", "example.com", "\"a\\\\b\"@example.com", false },
 	{ "<\"a>b\"@example.com>", BOTH, false, OKP, "\"a>b\"", "example.com", "\"a>b\"@example.com", false },
 	{ "<\"a@b\"@example.com>", BOTH, false, OKP, "\"a@b\"", "example.com", "\"a@b\"@example.com", false },
-	{ "<\"\"@example.com>", BOTH, false, OKP, "\"\"", "example.com", "\"\"@example.com", false },
+	/* an empty quoted local part: refused, as Postfix refuses it */
+	{ "<\"\"@example.com>", BOTH, false, PATH_BAD_LOCAL, 0, 0, 0, false },
 	{ "<\"abc@example.com>", BOTH, false, PATH_BAD_LOCAL, 0, 0, 0, false },
 	{ "<\"a\"b@example.com>", BOTH, false, PATH_BAD_LOCAL, 0, 0, 0, false },
 	{ "<a\"b\"@example.com>", BOTH, false, PATH_BAD_LOCAL, 0, 0, 0, false },
@@ -122,12 +123,18 @@ static const struct path_case paths[] = {
 	{ "<user@@example.com>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@a@example.com>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
-	{ "<user@example.com.>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
+	/* one trailing dot (the root) is accepted, as Postfix accepts it; two are not */
+	{ "<user@example.com.>", BOTH, false, OKP, "user", "example.com.", "user@example.com.", false },
+	{ "<user@example.com..>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
+	{ "<user@.>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@example..com>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@-example.com>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@1.2.3.4>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@exa mple.com>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
-	{ "<user@example.com >", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
+	/* one trailing dot (the root) is accepted, as Postfix accepts it; two are not */
+	{ "<user@example.com.>", BOTH, false, OKP, "user", "example.com.", "user@example.com.", false },
+	{ "<user@example.com..>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
+	{ "<user@.>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	{ "<user@example.com\r\n>", BOTH, false, PATH_BAD_DOMAIN, 0, 0, 0, false },
 	/* address literals */
 	{ "<user@[192.0.2.1]>", BOTH, false, OKP, "user", "[192.0.2.1]", "user@[192.0.2.1]", true },
