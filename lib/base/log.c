@@ -4,8 +4,10 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <errno.h>
@@ -17,6 +19,7 @@ static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static enum rp_log_target log_target = RP_LOG_STDERR;
 static enum rp_log_level log_level = RP_LOG_INFO;
 static bool log_syslog_open;
+static bool log_journal;    /* stderr is the journal's stream (JOURNAL_STREAM) */
 
 static const int level_prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, LOG_DEBUG };
 static const char *const level_names[] = { "err", "warning", "notice", "info", "debug" };
@@ -27,6 +30,27 @@ static const struct { const char *name; int value; } facilities[] = {
 	{ "local3", LOG_LOCAL3 }, { "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
 	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
 };
+
+/* systemd sets JOURNAL_STREAM=DEV:INODE when it connects stdout/stderr to
+ * the journal; the variable is inherited, so it counts only while fd 2 is
+ * still that very stream (a shell redirection in between changes the inode). */
+static bool stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	char end;
+	struct stat st;
+	if (!e || sscanf(e, "%llu:%llu%c", &dev, &ino, &end) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st) != 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
+bool log_to_journal(void)
+{
+	return __atomic_load_n(&log_journal, __ATOMIC_ACQUIRE);
+}
 
 /* The lock only orders log_open/log_set_level against each other; a line
  * is written without it: glibc's syslog() takes its own lock (and covers
@@ -42,6 +66,7 @@ void log_open(enum rp_log_target target, int facility, enum rp_log_level level)
 		openlog("rampart", LOG_PID | LOG_NDELAY, facility);
 		log_syslog_open = true;
 	}
+	__atomic_store_n(&log_journal, target == RP_LOG_STDERR && stderr_is_journal(), __ATOMIC_RELEASE);
 	__atomic_store_n(&log_target, target, __ATOMIC_RELEASE);
 	__atomic_store_n(&log_level, level, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&log_lock);
@@ -86,6 +111,19 @@ void log_msg(enum rp_log_level level, const char *fmt, ...)
 
 	if (__atomic_load_n(&log_target, __ATOMIC_ACQUIRE) == RP_LOG_SYSLOG) {
 		syslog(level_prio[level], "%s", line);
+	} else if (__atomic_load_n(&log_journal, __ATOMIC_ACQUIRE)) {
+		/* sd-daemon(3) level prefix; the journal adds the time, the
+		 * identifier and the facility (the unit's SyslogFacility=). The
+		 * text is syslog's: the level is in the prefix. */
+		char out[2100];
+		int n = snprintf(out, sizeof out, "<%d>%s\n", level_prio[level], line);
+		if (n < 0)
+			return;
+		if ((size_t)n >= sizeof out) {
+			n = (int)sizeof out - 1;
+			out[n - 1] = '\n';
+		}
+		write_all(STDERR_FILENO, out, (size_t)n);
 	} else {
 		struct timespec ts;
 		struct tm tm;

@@ -134,6 +134,9 @@ for l in "socket = inet:$PORT@127.0.0.1" "user = rampart" "group = rampart" \
 	grep -qxF "$l" <<<"$eff" && ok "packaged config: $l" || bad "packaged config lacks [$l]"
 done
 check "systemd-analyze verify rampart.service" systemd-analyze verify /lib/systemd/system/rampart.service
+for l in SyslogIdentifier=rampart SyslogFacility=mail SyslogLevelPrefix=yes; do
+	grep -qxF "$l" /lib/systemd/system/rampart.service && ok "unit: $l" || bad "unit lacks $l"
+done
 if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then
 	systemd-analyze security --offline=true /lib/systemd/system/rampart.service 2>/dev/null |
 		tail -1 | sed 's/^/    /'
@@ -172,14 +175,29 @@ if [ -d /run/systemd/system ] && systemctl start rampart >"$W/check.out" 2>&1; t
 else
 	echo "(systemd is not running here: starting it as the unit would, as user rampart)"
 	install -d -o rampart -g rampart -m 0750 /run/rampart
+	# As systemd does for a unit whose stderr is the journal: JOURNAL_STREAM
+	# names the stream (here the log file) by device and inode.
+	: >"$W/rampart.log"
+	export JOURNAL_STREAM=$(stat -c '%d:%i' "$W/rampart.log")
 	(umask 0007; exec setpriv --reuid=rampart --regid=rampart --init-groups --no-new-privs \
 		/usr/sbin/rampart -f -c /etc/rampart/rampart.conf) >"$W/rampart.log" 2>&1 &
 	DAEMON_PID=$!
 fi
 wait_port $PORT && ok "rampart listens on 127.0.0.1:$PORT" || { cat "$W/rampart.log"; die "rampart does not listen"; }
 rlog() {
-	if [ "$USE_SYSTEMD" = yes ]; then journalctl -u rampart --no-pager -o cat; else cat "$W/rampart.log"; fi
+	if [ "$USE_SYSTEMD" = yes ]; then journalctl -u rampart --no-pager -o cat; else sed 's/^<[0-7]>//' "$W/rampart.log"; fi
 }
+# Each line reaches the journal with its level: priority and facility
+# (mail = 2) as the journal stores them, or the raw "<N>" prefixes.
+if [ "$USE_SYSTEMD" = yes ]; then
+	pf=$(journalctl -u rampart --no-pager -o export | grep -E '^(PRIORITY|SYSLOG_FACILITY)=' | sort -u | tr '\n' ' ')
+	case "$pf" in *PRIORITY=5*SYSLOG_FACILITY=2*) ok "journal: $pf";; *) bad "journal fields: [$pf]";; esac
+else
+	unset JOURNAL_STREAM
+	first=$(head -1 "$W/rampart.log")
+	case "$first" in "<5>rampart "*" starting on inet:$PORT@127.0.0.1") ok "journal prefix: $first";; *) bad "no journal level prefix: [$first]";; esac
+	grep -vq '^<[0-7]>' "$W/rampart.log" && bad "a line without a level prefix: $(grep -v '^<[0-7]>' "$W/rampart.log" | head -1)"
+fi
 pid=$(cat /run/rampart/rampart.pid 2>/dev/null)
 user=$(ps -o user= -p "${pid:-0}" 2>/dev/null | tr -d ' ')
 [ "$user" = rampart ] && ok "daemon (pid $pid) runs as rampart" || bad "daemon pid [$pid] runs as [$user]"
