@@ -261,7 +261,8 @@ static void check_ptr(struct doc *d, size_t i)
 		return;
 	}
 	if (a->n > 1)
-		finding(d, L_WARN, "ptr %s: %zu PTR records; receivers may use any one of them", ip, a->n);
+		finding(d, L_WARN, "ptr %s: %s%zu PTR records; receivers may use any one of them", ip,
+			a->more ? "more than " : "", a->n);
 	for (size_t j = 0; j < a->n; j++) {
 		const char *name = a->rr[j].name;
 		if (!domain_is_fqdn(name, false)) {
@@ -296,8 +297,12 @@ static void check_hostname(struct doc *d)
 		if (a[0]->outcome == RP_DNS_FOUND || a[1]->outcome == RP_DNS_FOUND) {
 			answer_addrs(a[a[0]->outcome == RP_DNS_FOUND ? 0 : 1], list, sizeof list);
 			finding(d, L_OK, "hostname %s resolves (%s)", d->hostname, list);
-		} else {
+		} else if (a[0]->outcome == RP_DNS_NOTFOUND && a[1]->outcome == RP_DNS_NOTFOUND) {
 			finding(d, L_FAIL, "hostname %s: no A or AAAA record", d->hostname);
+		} else {
+			bool v4 = a[0]->outcome != RP_DNS_NOTFOUND;
+			why_not(a[v4 ? 0 : 1], v4 ? RP_DNS_A : RP_DNS_AAAA, why, sizeof why);
+			finding(d, L_FAIL, "hostname %s: %s", d->hostname, why);
 		}
 		return;
 	}

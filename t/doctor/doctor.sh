@@ -115,6 +115,46 @@ run ptr-hostile live --addr 192.0.2.3 $NOPF
 expect_rc ptr-hostile 3
 expect_line ptr-hostile 'FAIL ptr 192.0.2.3 -> bad\032name_with\.dot.rampart.test: not a valid host name (FQDN)'
 
+# more PTR records than rampart keeps (192.0.2.50 has 50)
+run ptr-many live --addr 192.0.2.50 $NOPF
+expect_rc ptr-many 3
+expect_line ptr-many 'warn ptr 192.0.2.50: more than 20 PTR records; receivers may use any one of them'
+expect_line ptr-many 'FAIL ptr 192.0.2.50 -> host19.rampart.test: does not forward-confirm (no A record)'
+if grep -q 'host20' "$W/ptr-many.out"; then bad "ptr-many: a 21st PTR name"; else ok; fi
+
+# --- the host's own addresses (no --addr), in a network namespace of our
+# own whose loopback carries one address of each kind; only the public
+# ones are kept. Its resolver is unreachable there: the lookups fail.
+if unshare -n true 2>/dev/null; then
+	printf '[milter]\nhostname = good.doctor.test\nsocket = unix:%s/live.sock\n[dns]\nnameservers = 127.0.0.1\nport = 9\ntimeout = 50ms\nattempts = 1\n' \
+		"$W" > "$W/netns.conf"
+	unshare -n sh -c '
+		ip link set lo up
+		for a in 10.1.2.3/8 172.16.0.1/12 192.168.1.1/16 100.64.1.1/10 169.254.1.1/16 \
+			192.0.2.9/24 198.51.100.60/24 203.0.113.5/24 81.0.0.1/32; do
+			ip addr add $a dev lo
+		done
+		for a in 2001:db8:d0c::1/64 fd00::1/64 fe80::1/64 2a01:4f8::7/64; do
+			ip -6 addr add $a dev lo nodad
+		done
+		"$1" -c "$2/netns.conf" doctor --postconf "$2/none/postconf" >"$2/own.out" 2>"$2/own.err"
+		echo $? >"$2/own.rc"
+		ip addr flush dev lo
+		ip link set lo up
+		"$1" -c "$2/netns.conf" doctor --postconf "$2/none/postconf" >"$2/none.out" 2>"$2/none.err"
+		echo $? >"$2/none.rc"' sh "$CTL" "$W"
+	expect_rc own 3
+	expect_line own "doctor: host name good.doctor.test, mail domain doctor.test, addresses 81.0.0.1, 2a01:4f8::7"
+	expect_line own "FAIL ptr 81.0.0.1: PTR lookup failed: network error"
+	expect_line own "FAIL hostname good.doctor.test: does not resolve to 2a01:4f8::7 (AAAA lookup failed: network error)"
+	expect_rc none 3
+	expect_line none "doctor: host name good.doctor.test, mail domain doctor.test, addresses none"
+	expect_line none "FAIL addr: no public address; use --addr"
+	expect_line none "FAIL hostname good.doctor.test: A lookup failed: network error"
+else
+	echo "note: unshare -n not permitted: the host's own addresses are not tested"
+fi
+
 # --- host names: another address, none, not an FQDN; --domain given --------
 while IFS='|' read -r name host line; do
 	run "host-$name" live --addr 198.51.100.60 --hostname "$host" --domain doctor.test $NOPF
