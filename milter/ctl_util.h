@@ -11,7 +11,8 @@
 
 #include "config/config.h"
 
-enum { CTL_OK = 0, CTL_USAGE = 1, CTL_RUNTIME = 2 };
+/* CTL_FINDINGS: rampartctl doctor found a problem (a FAIL line). */
+enum { CTL_OK = 0, CTL_USAGE = 1, CTL_RUNTIME = 2, CTL_FINDINGS = 3 };
 
 struct ctl {
 	struct rp_config *cfg;   /* -c FILE, the default file if present, else defaults */

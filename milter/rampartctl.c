@@ -2,7 +2,8 @@
  * rampartctl - rampart's admin tool: options, config, subcommand dispatch.
  * The subcommands live in rampartctl_*.c. Links rampart_lib only, never
  * libmilter. Single-threaded. Exit status: 0 success, 1 usage or config
- * error, 2 runtime failure (database missing or unreadable, not found).
+ * error, 2 runtime failure (database missing or unreadable, not found),
+ * 3 a failed finding of doctor.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ static void usage(FILE *out)
 		"commands:\n", RP_DEFAULT_CONFIG);
 	ctl_greylist_usage(out);
 	ctl_postfix_usage(out);
+	ctl_doctor_usage(out);
 }
 
 static const struct {
@@ -36,6 +38,7 @@ static const struct {
 } commands[] = {
 	{ "greylist", ctl_greylist },
 	{ "postfix", ctl_postfix },
+	{ "doctor", ctl_doctor },
 };
 
 static struct rp_config *load_config(const char *path, bool given)

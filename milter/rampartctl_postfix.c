@@ -48,6 +48,7 @@ void ctl_postfix_usage(FILE *out)
 
 struct pf {
 	const char *confdir;          /* postconf -c DIR, or NULL */
+	const char *postconf;         /* the program; NULL: "postconf" */
 	bool have_postconf;           /* postconf ran and read main.cf */
 	bool installed;               /* postconf could be run at all */
 	char error[512];              /* why postconf failed, "" if it did not */
@@ -153,7 +154,7 @@ static int postconf_get(const struct pf *p, const char *flag, const char *arg, c
 	char *argv[6];
 	int n = 0;
 
-	argv[n++] = (char *)"postconf";
+	argv[n++] = (char *)(p->postconf ? p->postconf : "postconf");
 	if (p->confdir) {
 		argv[n++] = (char *)"-c";
 		argv[n++] = (char *)p->confdir;
@@ -179,7 +180,7 @@ static void pf_read(struct pf *p)
 	rp_strlcpy(p->queue_dir, DEFAULT_QUEUE_DIR, sizeof p->queue_dir);
 	/* One probe that keeps postconf's own message when it fails (no
 	 * main.cf, a directory that does not exist, no Postfix at all). */
-	argv[n++] = (char *)"postconf";
+	argv[n++] = (char *)(p->postconf ? p->postconf : "postconf");
 	if (p->confdir) {
 		argv[n++] = (char *)"-c";
 		argv[n++] = (char *)p->confdir;
@@ -504,6 +505,40 @@ static void warn(struct pf *p, const char *fmt, ...)
 	printf("# WARNING: %s\n", safe);
 	ctl_error("warning: %s", safe);
 	p->warnings++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Postfix's view of rampart's socket, for rampartctl doctor           */
+
+void ctl_postfix_view(const char *sock, const char *confdir, const char *postconf,
+	struct ctl_pf_view *v)
+{
+	struct pf *p = xcalloc(1, sizeof *p);
+	const char *path;
+
+	memset(v, 0, sizeof *v);
+	p->confdir = confdir;
+	p->postconf = postconf;
+	pf_read(p);
+	v->installed = p->installed;
+	v->read = p->have_postconf;
+	rp_strlcpy(v->error, p->error, sizeof v->error);
+	v->chrooted = p->chrooted;
+	rp_strlcpy(v->queue_dir, p->queue_dir, sizeof v->queue_dir);
+	rp_strlcpy(v->milters, p->milters_x, sizeof v->milters);
+	v->reach = milter_endpoint(sock, p->queue_dir, p->chrooted, v->endpoint,
+		sizeof v->endpoint, v->why, sizeof v->why);
+	v->listed = v->read && list_has(p->milters_x, v->endpoint);
+	/* The file smtpd opens: the endpoint's path, inside the queue
+	 * directory when smtpd is chrooted. */
+	if (strncmp(v->endpoint, "unix:", 5) == 0) {
+		path = v->endpoint + 5;
+		if (p->chrooted == 1)
+			snprintf(v->path, sizeof v->path, "%s%s", p->queue_dir, path);
+		else
+			rp_strlcpy(v->path, path, sizeof v->path);
+	}
+	free(p);
 }
 
 /* ------------------------------------------------------------------ */
