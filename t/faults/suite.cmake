@@ -1,0 +1,10 @@
+# Resource faults with real files and processes (README "When things
+# break"): the greylist store (full map, failed writes, removed and
+# replaced files) in process, the daemon on a full or read-only file system
+# and with its database removed, and DNS without sockets. Tests that need
+# root (mount, chattr, prlimit of another process) exit 77: skipped.
+add_executable(store_faults ${CMAKE_CURRENT_LIST_DIR}/store_faults.c)
+target_link_libraries(store_faults rampart_lib)
+target_include_directories(store_faults PRIVATE ${CMAKE_SOURCE_DIR}/t/unit)
+add_test(NAME faults/store COMMAND store_faults)
+set_tests_properties(faults/store PROPERTIES LABELS faults TIMEOUT 120)
