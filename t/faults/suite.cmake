@@ -8,3 +8,10 @@ target_link_libraries(store_faults rampart_lib)
 target_include_directories(store_faults PRIVATE ${CMAKE_SOURCE_DIR}/t/unit)
 add_test(NAME faults/store COMMAND store_faults)
 set_tests_properties(faults/store PROPERTIES LABELS faults TIMEOUT 120)
+
+add_executable(dns_faults ${CMAKE_CURRENT_LIST_DIR}/dns_faults.c)
+target_link_libraries(dns_faults rampart_lib)
+target_include_directories(dns_faults PRIVATE ${CMAKE_SOURCE_DIR}/t/unit)
+add_test(NAME faults/dns
+  COMMAND ${CMAKE_SOURCE_DIR}/t/dns/run-dns-test.sh ${CMAKE_SOURCE_DIR}/t/data/testns/faults.data $<TARGET_FILE:dns_faults>)
+set_tests_properties(faults/dns PROPERTIES LABELS faults TIMEOUT 60)
