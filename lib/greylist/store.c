@@ -90,16 +90,22 @@ enum grey_result greystore_decide(struct grey_store *s, const struct grey_params
 		snprintf(v->error, sizeof v->error, "no greylist store open");
 		return GREY_TEMP;
 	}
-	if (s->ops->decide(s->impl, p, k, now, v) == GREY_TEMP) {
+	enum grey_result r = s->ops->decide(s->impl, p, k, now, v);
+
+	if (r == GREY_TEMP) {
 		/* one line when the store starts failing, not one per RCPT */
 		if (!__atomic_exchange_n(&s->failing, 1, __ATOMIC_ACQ_REL))
 			log_msg(RP_LOG_ERR, "greylist: store failing: %s; greylisted recipients "
 				"are deferred until it recovers", v->error);
-	} else if (__atomic_load_n(&s->failing, __ATOMIC_ACQUIRE) &&
+	} else if (r != GREY_PASSED && r != GREY_ALLOWED_CLIENT &&
+		   __atomic_load_n(&s->failing, __ATOMIC_ACQUIRE) &&
 		   __atomic_exchange_n(&s->failing, 0, __ATOMIC_ACQ_REL)) {
+		/* recovered: a decision that wrote (passed triplets and allowed
+		 * clients may be decided by reading alone, which a store that
+		 * refuses writes still does) */
 		log_msg(RP_LOG_NOTICE, "greylist: store %s recovered", s->ops->target(s->impl));
 	}
-	return v->result;
+	return r;
 }
 
 int greystore_get(struct grey_store *s, enum grey_table t,

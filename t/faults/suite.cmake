@@ -15,3 +15,13 @@ target_include_directories(dns_faults PRIVATE ${CMAKE_SOURCE_DIR}/t/unit)
 add_test(NAME faults/dns
   COMMAND ${CMAKE_SOURCE_DIR}/t/dns/run-dns-test.sh ${CMAKE_SOURCE_DIR}/t/data/testns/faults.data $<TARGET_FILE:dns_faults>)
 set_tests_properties(faults/dns PROPERTIES LABELS faults TIMEOUT 60)
+
+# The daemon: greylist store on a small tmpfs (needs root), DNS without
+# descriptors (RLIMIT_NOFILE lowered by prlimit while it runs).
+add_library(meta_shim MODULE ${CMAKE_CURRENT_LIST_DIR}/meta_shim.c)
+add_test(NAME faults/store_daemon
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh $<TARGET_FILE:rampart> store $<TARGET_FILE:meta_shim>)
+set_tests_properties(faults/store_daemon PROPERTIES LABELS faults TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME faults/readonly_daemon
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh $<TARGET_FILE:rampart> readonly)
+set_tests_properties(faults/readonly_daemon PROPERTIES LABELS faults TIMEOUT 120 SKIP_RETURN_CODE 77)
