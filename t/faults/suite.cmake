@@ -25,3 +25,6 @@ set_tests_properties(faults/store_daemon PROPERTIES LABELS faults TIMEOUT 120 SK
 add_test(NAME faults/readonly_daemon
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh $<TARGET_FILE:rampart> readonly)
 set_tests_properties(faults/readonly_daemon PROPERTIES LABELS faults TIMEOUT 120 SKIP_RETURN_CODE 77)
+add_test(NAME faults/dns_daemon
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh $<TARGET_FILE:rampart> dns - --nofile=64:128)
+set_tests_properties(faults/dns_daemon PROPERTIES LABELS faults TIMEOUT 120 SKIP_RETURN_CODE 77)
