@@ -40,6 +40,16 @@
  * on MDB_MAP_FULL, and MDB_MAP_RESIZED (another process grew it) is taken
  * up the same way. mdb_reader_check runs at open and with every sweep.
  *
+ * Faults: a failed write (disk full, EPERM, EIO) aborts its transaction
+ * and the decision is GREY_TEMP; the environment stays usable. One that
+ * LMDB marks fatal (a failed meta page write: every later transaction gets
+ * MDB_PANIC) is closed and opened again by greydb_txn_begin under the
+ * write lock (greydb_reopen), as is a database file removed or replaced
+ * under the running store (greydb_check_path, from the sweeper). Reopens
+ * are logged; a failed one is retried at most every GREYDB_REOPEN_RETRY_MS.
+ * MDB_BAD_TXN concerns one transaction only (it is aborted) and needs no
+ * reopen.
+ *
  * Threads: every function may be called from any thread at the same time,
  * except greydb_free and the sweeper start/stop (the owner's thread).
  * Return values: 0 on success; MDB_NOTFOUND where a lookup finds nothing;
