@@ -689,8 +689,11 @@ static int write_txn(struct greydb *db, int (*body)(MDB_txn *t, void *arg), void
 	return MDB_MAP_FULL;
 }
 
+/* The table, not its handle: handles are read inside the transaction,
+ * where a reopen (greydb_reopen) cannot change them. */
 struct put_args {
-	MDB_dbi dbi;
+	struct greydb *db;
+	enum grey_table tb;
 	const unsigned char (*hashes)[GREY_HASH_LEN];
 	const struct grey_record *recs;
 	size_t n;
@@ -701,14 +704,14 @@ static int put_body(MDB_txn *t, void *arg)
 	const struct put_args *a = arg;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->n; i++)
-		rc = store(t, a->dbi, a->hashes[i], &a->recs[i]);
+		rc = store(t, a->db->dbi[a->tb], a->hashes[i], &a->recs[i]);
 	return rc;
 }
 
 int greydb_put_batch(struct greydb *db, enum grey_table tb,
 	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n)
 {
-	struct put_args a = { db->dbi[tb], hashes, recs, n };
+	struct put_args a = { db, tb, hashes, recs, n };
 	if (db->read_only)
 		return EROFS;
 	return write_txn(db, put_body, &a);
@@ -721,7 +724,8 @@ int greydb_put(struct greydb *db, enum grey_table tb, const unsigned char hash[G
 }
 
 struct del_args {
-	MDB_dbi dbi;
+	struct greydb *db;
+	enum grey_table tb;
 	const unsigned char *hash;
 };
 
@@ -729,13 +733,13 @@ static int del_body(MDB_txn *t, void *arg)
 {
 	const struct del_args *a = arg;
 	MDB_val k = { GREY_HASH_LEN, (void *)a->hash };
-	return mdb_del(t, a->dbi, &k, NULL);
+	return mdb_del(t, a->db->dbi[a->tb], &k, NULL);
 }
 
 int greydb_delete(struct greydb *db, enum grey_table tb,
 	const unsigned char hash[GREY_HASH_LEN])
 {
-	struct del_args a = { db->dbi[tb], hash };
+	struct del_args a = { db, tb, hash };
 	if (db->read_only)
 		return EROFS;
 	return write_txn(db, del_body, &a);
