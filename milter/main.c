@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -35,6 +36,7 @@
 #include <libmilter/mfapi.h>
 
 #include "config/config.h"
+#include "dns/dns.h"
 #include "dns/dns_cache.h"
 #include "engine/engine.h"
 #include "greylist/greylist.h"
@@ -222,6 +224,34 @@ static void daemon_ready(int fd, int status)
 }
 
 /*
+ * Raise the soft limit on open files to the hard limit (every DNS try and
+ * every MTA connection is a descriptor), then derive the DNS socket cap
+ * from it (dns.h). Returns the limit now, for the start line.
+ */
+static unsigned long long raise_nofile(void)
+{
+	struct rlimit rl;
+	unsigned long long before;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		log_msg(RP_LOG_WARNING, "cannot read the open files limit: %s", strerror(errno));
+		dns_socket_limit_set(0);
+		return 0;
+	}
+	before = (unsigned long long)rl.rlim_cur;
+	if (rl.rlim_cur != rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+			log_msg(RP_LOG_WARNING, "cannot raise the open files limit from %llu to %llu: %s",
+				before, (unsigned long long)rl.rlim_max, strerror(errno));
+			rl.rlim_cur = (rlim_t)before;
+		}
+	}
+	dns_socket_limit_set(0);
+	return (unsigned long long)rl.rlim_cur;
+}
+
+/*
  * Open the socket as root, become a daemon, write the pidfile, drop
  * privileges, open the shared state, report ready, then run libmilter
  * until it stops. path is the config as named (for messages), abspath the
@@ -239,6 +269,7 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 	char *pidfile = NULL, *sockfile = NULL, err[256];
 	struct rp_engine *eng;
 	int status = 2, ready_fd = -1;
+	unsigned long long nofile = 0;
 
 	/* a peer gone mid-write (MTA, DNS over TCP, a parent killed) is an
 	 * error return, never a signal: from the start, not only once libmilter
@@ -294,6 +325,7 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 		}
 		pidfile = xstrdup(cfg->milter.pidfile);
 	}
+	nofile = raise_nofile();
 	if (drop && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0)) {
 		log_msg(RP_LOG_ERR, "cannot drop privileges to %s: %s", cfg->milter.user, strerror(errno));
 		goto out;
@@ -324,7 +356,8 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 		log_msg(RP_LOG_ERR, "cannot start the reload thread");
 		goto out;
 	}
-	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s", RAMPART_VERSION, cfg->milter.socket);
+	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s (open files limit %llu, DNS sockets "
+		"at most %u)", RAMPART_VERSION, cfg->milter.socket, nofile, dns_socket_limit());
 	running = true;
 	if (listener_wake_start() != 0)
 		log_msg(RP_LOG_WARNING, "cannot start the listener wake-up; a stop may take 5 s");

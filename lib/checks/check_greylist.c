@@ -87,7 +87,8 @@ enum rp_result check_greylist(struct rp_eval *ev, struct rp_reply *out)
 			greylist_result_name(v.result), k.client, k.sender, k.rcpt);
 		return RP_RES_PASS;
 	case GREY_TEMP:
-		log_msg(RP_LOG_ERR, "%s: greylist: %s; deferring", qid, v.error);
+		/* the store logs the change of state; the refusal has its line */
+		log_msg(RP_LOG_DEBUG, "%s: greylist: %s; deferring", qid, v.error);
 		return greylist_reply(ev, out, RP_RES_TEMP, cfg->greylist.delay);
 	default:
 		log_msg(RP_LOG_INFO, "%s: greylist: %s triplet, retry in %lu seconds: client=%s from=<%s> to=<%s>",

@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <ldns/ldns.h>
 
 #include "base/clock.h"
+#include "base/log.h"
 #include "dns/dns_cache.h"
 #include "dns/reply.h"
 #include "base/util.h"
@@ -63,6 +65,73 @@ struct rp_dns_batch {
 	size_t nres, cap;
 	bool ran;
 };
+
+/* ---- the process-wide socket budget ---- */
+
+static unsigned sock_cap;        /* atomic; 0: not set yet (derived at first use) */
+static unsigned sock_open;       /* atomic: DNS sockets open now */
+static int sock_short;           /* atomic: the last socket wanted was refused */
+
+unsigned dns_socket_limit_set(unsigned n)
+{
+	struct rlimit rl;
+
+	if (n == 0) {
+		rlim_t soft = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : 1024;
+		if (soft == RLIM_INFINITY || soft > 2 * (rlim_t)DNS_SOCKETS_MAX)
+			soft = 2 * (rlim_t)DNS_SOCKETS_MAX;
+		n = (unsigned)(soft / 2);
+		if (n < DNS_SOCKETS_MIN)
+			n = DNS_SOCKETS_MIN;
+	}
+	__atomic_store_n(&sock_cap, n, __ATOMIC_RELAXED);
+	return n;
+}
+
+unsigned dns_socket_limit(void)
+{
+	unsigned cap = __atomic_load_n(&sock_cap, __ATOMIC_RELAXED);
+	return cap ? cap : dns_socket_limit_set(0);
+}
+
+unsigned dns_sockets_open(void)
+{
+	return __atomic_load_n(&sock_open, __ATOMIC_RELAXED);
+}
+
+/* Count one socket in, if the budget allows it. */
+static bool sock_take(void)
+{
+	unsigned cap = dns_socket_limit(), cur = __atomic_load_n(&sock_open, __ATOMIC_RELAXED);
+
+	do {
+		if (cur >= cap)
+			return false;
+	} while (!__atomic_compare_exchange_n(&sock_open, &cur, cur + 1, true, __ATOMIC_RELAXED,
+		__ATOMIC_RELAXED));
+	return true;
+}
+
+static void sock_give(void)
+{
+	__atomic_sub_fetch(&sock_open, 1, __ATOMIC_RELAXED);
+}
+
+/* A socket was refused (why) or, why NULL, obtained: one log line when
+ * that changes, not one per query. */
+static void sock_state(const char *why)
+{
+	if (why) {
+		if (!__atomic_exchange_n(&sock_short, 1, __ATOMIC_ACQ_REL))
+			log_msg(RP_LOG_WARNING, "dns: %s (%u DNS sockets open, at most %u); lookups "
+				"fail temporarily until sockets are free", why, dns_sockets_open(),
+				dns_socket_limit());
+	} else if (__atomic_load_n(&sock_short, __ATOMIC_ACQUIRE) &&
+		   __atomic_exchange_n(&sock_short, 0, __ATOMIC_ACQ_REL)) {
+		log_msg(RP_LOG_NOTICE, "dns: sockets available again (%u open, at most %u)",
+			dns_sockets_open(), dns_socket_limit());
+	}
+}
 
 /* ---- resolver ---- */
 
@@ -204,8 +273,10 @@ const struct rp_dns_result *dns_batch_result(const struct rp_dns_batch *b, size_
 
 static void try_close(struct try *t)
 {
-	if (t->fd >= 0)
+	if (t->fd >= 0) {
 		close(t->fd);
+		sock_give();
+	}
 	t->fd = -1;
 	t->st = TRY_CLOSED;
 	free(t->buf);
@@ -333,11 +404,26 @@ static bool try_start(struct rp_dns *d, struct query *q, uint64_t now)
 	}
 	ldns_pkt_free(p);
 
+	if (!sock_take()) {
+		free(wire);
+		q->last_detail = "no socket: DNS socket limit reached";
+		sock_state(q->last_detail);
+		goto no_socket;
+	}
 	fd = socket(ns->ss_family, (q->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
+		int e = errno;
+		sock_give();
 		free(wire);
-		goto fail;
+		if (e != EMFILE && e != ENFILE && e != ENOBUFS && e != ENOMEM)
+			goto fail;
+		q->last_detail = e == ENFILE ? "no socket: too many open files in the system"
+			: e == EMFILE ? "no socket: too many open files"
+			: "no socket: out of memory";
+		sock_state(q->last_detail);
+		goto no_socket;
 	}
+	sock_state(NULL);
 	t->fd = fd;
 	if (!q->tcp) {
 		/* connected: the kernel drops datagrams from other sources and
@@ -369,8 +455,9 @@ static bool try_start(struct rp_dns *d, struct query *q, uint64_t now)
 	}
 	return true;
 fail:
-	q->last_rcode = -1;
 	q->last_detail = "network error";
+no_socket:
+	q->last_rcode = -1;
 	return false;
 }
 

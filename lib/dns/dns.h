@@ -10,6 +10,13 @@
  *
  * Threads: an rp_dns may be used by any number of threads at once; a batch
  * belongs to one thread at a time. Each batch opens its own sockets.
+ *
+ * Sockets: every try holds one socket until its query is done, so the
+ * sockets in flight are counted process-wide and capped (dns_socket_limit).
+ * A try that gets no socket (the cap, or socket() failing with EMFILE,
+ * ENFILE, ENOBUFS, ENOMEM) fails at once, so the query ends TEMP with the
+ * detail "no socket: ..." (never a pass); one warning is logged when
+ * sockets start to run out and one notice when a socket is had again.
  * Time: deadlines and per-try timeouts use clock_mono_ms(), TTLs clock_now().
  * With clock_set_fake() the monotonic clock stands still, so a test on the
  * fake clock must only ask questions its server answers.
@@ -32,6 +39,8 @@
 #include "dns/answer.h"
 
 #define RP_DNS_MAX_NS      8     /* nameservers per resolver */
+#define DNS_SOCKETS_MIN    8     /* the derived socket cap is at least this */
+#define DNS_SOCKETS_MAX    65536 /* ... and at most this */
 
 struct rp_dns_result {
 	const char *name;        /* as queried: lower case, no trailing dot */
@@ -72,6 +81,17 @@ struct rp_dns_cache;
 struct rp_dns *dns_new(const struct rp_dns_opts *o, struct rp_dns_cache *cache,
 	char *err, size_t errsize);
 void dns_free(struct rp_dns *d);
+
+/*
+ * The process-wide cap on DNS sockets open at once. n 0: derive it from
+ * the soft RLIMIT_NOFILE now, half of it (the other half is left to the
+ * MTA connections, the greylist store and tables), within DNS_SOCKETS_MIN
+ * .. DNS_SOCKETS_MAX. Returns the cap. Until it is set, the first query
+ * derives it. dns_sockets_open: DNS sockets open now.
+ */
+unsigned dns_socket_limit_set(unsigned n);
+unsigned dns_socket_limit(void);
+unsigned dns_sockets_open(void);
 
 struct rp_dns_batch *dns_batch_new(struct rp_dns *d);
 /*

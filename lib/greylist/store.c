@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/util.h"
 
 extern const struct grey_store_ops greystore_lmdb_ops;   /* store_lmdb_ops.c */
@@ -12,6 +13,7 @@ extern const struct grey_store_ops greystore_lmdb_ops;   /* store_lmdb_ops.c */
 struct grey_store {
 	const struct grey_store_ops *ops;
 	void *impl;
+	int failing;             /* atomic: the last decision was a store error */
 };
 
 /* One row per backend. */
@@ -88,7 +90,22 @@ enum grey_result greystore_decide(struct grey_store *s, const struct grey_params
 		snprintf(v->error, sizeof v->error, "no greylist store open");
 		return GREY_TEMP;
 	}
-	return s->ops->decide(s->impl, p, k, now, v);
+	enum grey_result r = s->ops->decide(s->impl, p, k, now, v);
+
+	if (r == GREY_TEMP) {
+		/* one line when the store starts failing, not one per RCPT */
+		if (!__atomic_exchange_n(&s->failing, 1, __ATOMIC_ACQ_REL))
+			log_msg(RP_LOG_ERR, "greylist: store failing: %s; greylisted recipients "
+				"are deferred until it recovers", v->error);
+	} else if (r != GREY_PASSED && r != GREY_ALLOWED_CLIENT &&
+		   __atomic_load_n(&s->failing, __ATOMIC_ACQUIRE) &&
+		   __atomic_exchange_n(&s->failing, 0, __ATOMIC_ACQ_REL)) {
+		/* recovered: a decision that wrote (passed triplets and allowed
+		 * clients may be decided by reading alone, which a store that
+		 * refuses writes still does) */
+		log_msg(RP_LOG_NOTICE, "greylist: store %s recovered", s->ops->target(s->impl));
+	}
+	return r;
 }
 
 int greystore_get(struct grey_store *s, enum grey_table t,

@@ -15,6 +15,10 @@
  * finds nothing; GREY_STORE_AMBIGUOUS for a prefix matching several keys;
  * any other value is the backend's own error code, for greystore_strerror.
  * Decisions never fail open: a store error is GREY_TEMP with v->error set.
+ * greystore_decide logs one line when decisions start failing ("greylist:
+ * store failing: ERROR; ...") and one when a decision that writes (any
+ * result but GREY_PASSED and GREY_ALLOWED_CLIENT, which may only read)
+ * succeeds again ("greylist: store TARGET recovered"), not one per decision.
  */
 #ifndef RAMPART_GREY_STORE_H
 #define RAMPART_GREY_STORE_H

@@ -124,12 +124,32 @@ int greyrec_decode(const void *data, size_t len, struct grey_record *r)
 
 /* ---- transactions under the resize lock ---- */
 
+/* The real monotonic clock (reopen retries; clock_set_fake stops
+ * clock_mono_ms, and a fake clock must not stop them). */
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int greydb_txn_begin(struct greydb *db, unsigned flags, MDB_txn **t)
 {
+	unsigned long gen;
 	int rc, dead;
 
 	for (int tries = 0;; tries++) {
 		pthread_rwlock_rdlock(&db->lock);
+		gen = db->gen;
+		if (!db->env) {
+			/* A reopen failed: try again, at most once per interval. */
+			bool again = mono_ms() >= db->retry_ms;
+			rc = db->env_error ? db->env_error : EIO;
+			pthread_rwlock_unlock(&db->lock);
+			if (!again || tries >= 3 || (rc = greydb_reopen(db, gen, "retry")) != 0)
+				return rc;
+			continue;
+		}
 		rc = mdb_txn_begin(db->env, NULL, flags, t);
 		if (rc == 0)
 			return 0;
@@ -139,12 +159,21 @@ int greydb_txn_begin(struct greydb *db, unsigned flags, MDB_txn **t)
 		if (rc == MDB_MAP_RESIZED) {
 			/* Another process grew the map: adopt its size. */
 			pthread_rwlock_wrlock(&db->lock);
-			rc = mdb_env_set_mapsize(db->env, 0);
+			rc = db->env ? mdb_env_set_mapsize(db->env, 0) : 0;
 			pthread_rwlock_unlock(&db->lock);
 			if (rc)
 				return rc;
 		} else if (rc == MDB_READERS_FULL) {
-			mdb_reader_check(db->env, &dead);
+			pthread_rwlock_rdlock(&db->lock);
+			if (db->env)
+				mdb_reader_check(db->env, &dead);
+			pthread_rwlock_unlock(&db->lock);
+		} else if (rc == MDB_PANIC) {
+			/* A failed write left the environment unusable (LMDB
+			 * refuses every transaction until it is closed): open
+			 * the file again. Committed data is on the file. */
+			if ((rc = greydb_reopen(db, gen, "environment unusable (MDB_PANIC)")) != 0)
+				return rc;
 		} else {
 			return rc;
 		}
@@ -161,6 +190,8 @@ int greydb_txn_commit(struct greydb *db, MDB_txn *t)
 {
 	int rc = mdb_txn_commit(t);
 	pthread_rwlock_unlock(&db->lock);
+	if (rc == 0 && __atomic_load_n(&db->reopen_quiet, __ATOMIC_RELAXED))
+		__atomic_store_n(&db->reopen_quiet, 0, __ATOMIC_RELAXED);
 	return rc;
 }
 
@@ -179,6 +210,11 @@ int greydb_map_grow(struct greydb *db, size_t seen)
 	size_t cur, next;
 
 	pthread_rwlock_wrlock(&db->lock);
+	if (!db->env) {
+		rc = db->env_error ? db->env_error : EIO;
+		pthread_rwlock_unlock(&db->lock);
+		return rc;
+	}
 	cur = greydb_map_size(db);
 	if (cur <= seen) {
 		if (cur >= db->map_max) {
@@ -303,6 +339,57 @@ fail:
 	return -1;
 }
 
+/* Create db->env from db->opt and open db->path in it, with the tables;
+ * 0, or a code with one line in err (db->env NULL then). Called by open
+ * and, under the write lock, by greydb_reopen. */
+static int env_open(struct greydb *db, char *err, size_t errsize)
+{
+	const struct greydb_options *o = &db->opt;
+	unsigned flags = MDB_NOSUBDIR | MDB_NOTLS;
+	struct stat st;
+	int rc, dead;
+
+	if ((rc = mdb_env_create(&db->env)) != 0) {
+		db->env = NULL;
+		open_error(err, errsize, db->path, rc, o->read_only);
+		return rc;
+	}
+	if ((rc = mdb_env_set_maxreaders(db->env, o->max_readers ? o->max_readers : 1024)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(db->env, 4)) != 0 ||
+	    (rc = mdb_env_set_mapsize(db->env, o->map_size ? o->map_size : GIB)) != 0) {
+		open_error(err, errsize, db->path, rc, o->read_only);
+		goto fail;
+	}
+	if (o->read_only)
+		flags |= MDB_RDONLY;
+	else
+		flags |= MDB_NOSYNC;
+	rc = mdb_env_open(db->env, db->path, flags, 0660);
+	if (rc) {
+		open_error(err, errsize, db->path, rc, o->read_only);
+		goto fail;
+	}
+	if (stat(db->path, &st) == 0) {
+		pthread_mutex_lock(&reg_mu);
+		db->dev = st.st_dev;
+		db->ino = st.st_ino;
+		pthread_mutex_unlock(&reg_mu);
+	}
+	mdb_reader_check(db->env, &dead);
+	if (dead)
+		log_msg(RP_LOG_NOTICE, "greylist: %s: cleared %d stale reader slot(s)", db->path,
+			dead);
+	if (open_tables(db, err, errsize) < 0) {
+		rc = MDB_INCOMPATIBLE;
+		goto fail;
+	}
+	return 0;
+fail:
+	mdb_env_close(db->env);
+	db->env = NULL;
+	return rc ? rc : EIO;
+}
+
 struct greydb *greydb_open(const char *path, const struct greydb_options *o, char *err,
 	size_t errsize)
 {
@@ -311,8 +398,6 @@ struct greydb *greydb_open(const char *path, const struct greydb_options *o, cha
 	struct stat st;
 	pthread_rwlockattr_t ra;
 	pthread_condattr_t ca;
-	unsigned flags = MDB_NOSUBDIR | MDB_NOTLS;
-	int rc, dead;
 
 	if (!o)
 		o = &def;
@@ -341,31 +426,14 @@ struct greydb *greydb_open(const char *path, const struct greydb_options *o, cha
 	db->path = xstrdup(path);
 	db->read_only = o->read_only;
 	db->map_max = o->map_max ? o->map_max : 64 * GIB;
-	if ((rc = mdb_env_create(&db->env)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(db->env, o->max_readers ? o->max_readers : 1024)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(db->env, 4)) != 0 ||
-	    (rc = mdb_env_set_mapsize(db->env, o->map_size ? o->map_size : GIB)) != 0) {
-		open_error(err, errsize, path, rc, o->read_only);
-		goto fail;
+	db->opt = *o;
+	if (env_open(db, err, errsize) != 0) {
+		free(db->path);
+		free(db);
+		return NULL;
 	}
-	if (o->read_only)
-		flags |= MDB_RDONLY;
-	else
-		flags |= MDB_NOSYNC;
-	rc = mdb_env_open(db->env, path, flags, 0660);
-	if (rc) {
-		open_error(err, errsize, path, rc, o->read_only);
-		goto fail;
-	}
-	if (stat(path, &st) == 0) {
-		db->dev = st.st_dev;
-		db->ino = st.st_ino;
-	}
-	mdb_reader_check(db->env, &dead);
-	if (dead)
-		log_msg(RP_LOG_NOTICE, "greylist: %s: cleared %d stale reader slot(s)", path, dead);
-	if (open_tables(db, err, errsize) < 0)
-		goto fail;
+	/* reopens create the file again only where the first open could */
+	db->opt.create = db->opt.create && !db->read_only;
 
 	pthread_rwlockattr_init(&ra);
 	pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
@@ -378,12 +446,80 @@ struct greydb *greydb_open(const char *path, const struct greydb_options *o, cha
 	pthread_condattr_destroy(&ca);
 	reg_set(db, true);
 	return db;
-fail:
-	if (db->env)
+}
+
+int greydb_reopen(struct greydb *db, unsigned long gen, const char *why)
+{
+	char err[GREYDB_ERRLEN];
+	int rc;
+
+	pthread_rwlock_wrlock(&db->lock);
+	if (db->gen != gen) {
+		/* another thread reopened (or tried) since the caller looked */
+		rc = db->env ? 0 : (db->env_error ? db->env_error : EIO);
+		pthread_rwlock_unlock(&db->lock);
+		return rc;
+	}
+	db->gen++;
+	if (db->env) {
+		/* Close first: LMDB's locks are per process, and a second
+		 * handle on the same lock file would lose them on close. */
+		if (!db->read_only)
+			mdb_env_sync(db->env, 1);
 		mdb_env_close(db->env);
-	free(db->path);
-	free(db);
-	return NULL;
+		db->env = NULL;
+	}
+	rc = env_open(db, err, sizeof err);
+	if (rc == 0) {
+		__atomic_add_fetch(&db->reopened, 1, __ATOMIC_RELAXED);
+		enum rp_log_level lv = __atomic_exchange_n(&db->reopen_quiet, 1, __ATOMIC_RELAXED)
+			? RP_LOG_DEBUG : RP_LOG_NOTICE;
+		if (db->reopen_failing)
+			log_msg(RP_LOG_NOTICE, "greylist: %s: database reopened", db->path);
+		else
+			log_msg(lv, "greylist: %s: %s; database reopened", db->path, why);
+		db->reopen_failing = false;
+		db->env_error = 0;
+	} else {
+		db->env_error = rc;
+		db->retry_ms = mono_ms() + GREYDB_REOPEN_RETRY_MS;
+		if (!db->reopen_failing)
+			log_msg(RP_LOG_ERR, "greylist: %s: %s; cannot reopen: %s; retrying every %u s",
+				db->path, why, err, GREYDB_REOPEN_RETRY_MS / 1000);
+		db->reopen_failing = true;
+	}
+	pthread_rwlock_unlock(&db->lock);
+	return rc;
+}
+
+void greydb_check_path(struct greydb *db)
+{
+	const char *why = NULL;
+	struct stat st;
+	unsigned long gen;
+	dev_t dev;
+	ino_t ino;
+	bool open;
+
+	pthread_rwlock_rdlock(&db->lock);
+	gen = db->gen;
+	open = db->env != NULL;
+	pthread_mutex_lock(&reg_mu);
+	dev = db->dev;
+	ino = db->ino;
+	pthread_mutex_unlock(&reg_mu);
+	pthread_rwlock_unlock(&db->lock);
+	if (!open || db->read_only)
+		return;   /* a failed reopen is retried by greydb_txn_begin */
+	if (stat(db->path, &st) != 0) {
+		if (errno != ENOENT)
+			return;
+		why = "database file removed";
+	} else if (st.st_dev != dev || st.st_ino != ino) {
+		why = "database file replaced";
+	}
+	if (why)
+		greydb_reopen(db, gen, why);
 }
 
 void greydb_free(struct greydb *db)
@@ -391,10 +527,11 @@ void greydb_free(struct greydb *db)
 	if (!db)
 		return;
 	greydb_sweeper_stop(db);
-	if (!db->read_only)
+	if (db->env && !db->read_only)
 		mdb_env_sync(db->env, 1);
 	reg_set(db, false);
-	mdb_env_close(db->env);
+	if (db->env)
+		mdb_env_close(db->env);
 	pthread_rwlock_destroy(&db->lock);
 	pthread_mutex_destroy(&db->smu);
 	pthread_cond_destroy(&db->scond);
@@ -552,8 +689,11 @@ static int write_txn(struct greydb *db, int (*body)(MDB_txn *t, void *arg), void
 	return MDB_MAP_FULL;
 }
 
+/* The table, not its handle: handles are read inside the transaction,
+ * where a reopen (greydb_reopen) cannot change them. */
 struct put_args {
-	MDB_dbi dbi;
+	struct greydb *db;
+	enum grey_table tb;
 	const unsigned char (*hashes)[GREY_HASH_LEN];
 	const struct grey_record *recs;
 	size_t n;
@@ -564,14 +704,14 @@ static int put_body(MDB_txn *t, void *arg)
 	const struct put_args *a = arg;
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < a->n; i++)
-		rc = store(t, a->dbi, a->hashes[i], &a->recs[i]);
+		rc = store(t, a->db->dbi[a->tb], a->hashes[i], &a->recs[i]);
 	return rc;
 }
 
 int greydb_put_batch(struct greydb *db, enum grey_table tb,
 	const unsigned char (*hashes)[GREY_HASH_LEN], const struct grey_record *recs, size_t n)
 {
-	struct put_args a = { db->dbi[tb], hashes, recs, n };
+	struct put_args a = { db, tb, hashes, recs, n };
 	if (db->read_only)
 		return EROFS;
 	return write_txn(db, put_body, &a);
@@ -584,7 +724,8 @@ int greydb_put(struct greydb *db, enum grey_table tb, const unsigned char hash[G
 }
 
 struct del_args {
-	MDB_dbi dbi;
+	struct greydb *db;
+	enum grey_table tb;
 	const unsigned char *hash;
 };
 
@@ -592,13 +733,13 @@ static int del_body(MDB_txn *t, void *arg)
 {
 	const struct del_args *a = arg;
 	MDB_val k = { GREY_HASH_LEN, (void *)a->hash };
-	return mdb_del(t, a->dbi, &k, NULL);
+	return mdb_del(t, a->db->dbi[a->tb], &k, NULL);
 }
 
 int greydb_delete(struct greydb *db, enum grey_table tb,
 	const unsigned char hash[GREY_HASH_LEN])
 {
-	struct del_args a = { db->dbi[tb], hash };
+	struct del_args a = { db, tb, hash };
 	if (db->read_only)
 		return EROFS;
 	return write_txn(db, del_body, &a);

@@ -40,6 +40,16 @@
  * on MDB_MAP_FULL, and MDB_MAP_RESIZED (another process grew it) is taken
  * up the same way. mdb_reader_check runs at open and with every sweep.
  *
+ * Faults: a failed write (disk full, EPERM, EIO) aborts its transaction
+ * and the decision is GREY_TEMP; the environment stays usable. One that
+ * LMDB marks fatal (a failed meta page write: every later transaction gets
+ * MDB_PANIC) is closed and opened again by greydb_txn_begin under the
+ * write lock (greydb_reopen), as is a database file removed or replaced
+ * under the running store (greydb_check_path, from the sweeper). Reopens
+ * are logged; a failed one is retried at most every GREYDB_REOPEN_RETRY_MS.
+ * MDB_BAD_TXN concerns one transaction only (it is aborted) and needs no
+ * reopen.
+ *
  * Threads: every function may be called from any thread at the same time,
  * except greydb_free and the sweeper start/stop (the owner's thread).
  * Return values: 0 on success; MDB_NOTFOUND where a lookup finds nothing;
@@ -62,6 +72,8 @@
 #define GREY_REC_MAX (GREY_REC_HEADER + GREY_CLIENT_MAX + 2 * GREY_ADDR_MAX)
 #define GREYDB_FORMAT 1          /* format marker in the main database */
 #define GREYDB_SYNC_SECS 30
+#define GREYDB_CHECK_SECS 5        /* sweeper: is the path still our file? */
+#define GREYDB_REOPEN_RETRY_MS 1000 /* after a failed reopen */
 #define GREYDB_SWEEP_BATCH 500   /* entries scanned per sweeper read txn */
 #define GREYDB_AMBIGUOUS GREY_STORE_AMBIGUOUS
 #define GREYDB_ERRLEN 512
@@ -147,6 +159,15 @@ int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
 int greydb_sweeper_start(struct greydb *db, const struct grey_params *p, unsigned sweep_secs);
 void greydb_sweeper_stop(struct greydb *db);
 void greydb_set_params(struct greydb *db, const struct grey_params *p);
+/*
+ * Is the path still the file that is open? The sweeper asks every
+ * GREYDB_CHECK_SECS; a file removed (the open one lives on, unlinked) or
+ * replaced (another inode at the path) is closed and the path opened again
+ * (created when gone: a new, empty database), logged. A failed reopen
+ * leaves decisions TEMP and is retried by the next transaction at most
+ * every GREYDB_REOPEN_RETRY_MS.
+ */
+void greydb_check_path(struct greydb *db);
 
 struct greydb_stats {
 	size_t triplets, clients;        /* entries (mdb_stat) */
@@ -154,6 +175,7 @@ struct greydb_stats {
 	unsigned readers_used, readers_max;
 	size_t last_txnid;
 	unsigned long grown;             /* map growths by this process */
+	unsigned long reopened;          /* environments reopened (greydb_reopen) */
 	unsigned long sweeps;            /* completed sweeper passes */
 	unsigned long swept;             /* entries deleted by the sweeper */
 };

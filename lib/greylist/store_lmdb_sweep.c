@@ -162,23 +162,45 @@ int greydb_purge(struct greydb *db, const struct grey_params *p, time_t now,
 	return rc;
 }
 
+/* mdb_env_sync or mdb_reader_check on the current environment, if any. */
+static void env_chore(struct greydb *db, bool sync)
+{
+	int dead;
+
+	pthread_rwlock_rdlock(&db->lock);
+	if (db->env) {
+		if (sync)
+			mdb_env_sync(db->env, 1);
+		else
+			mdb_reader_check(db->env, &dead);
+	}
+	pthread_rwlock_unlock(&db->lock);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void *sweeper_main(void *arg)
 {
 	struct greydb *db = arg;
 	struct grey_sweep_stats st;
 	struct grey_params p;
-	uint64_t next_sweep = 0, now_ms;
+	uint64_t next_sweep = 0, next_sync = 0, now_ms, wake;
 	unsigned secs;
-	int rc, dead;
+	int rc;
 
 	for (;;) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+		now_ms = mono_ms();
 		pthread_mutex_lock(&db->smu);
 		p = db->sp;
 		secs = db->sweep_secs;
 		pthread_mutex_unlock(&db->smu);
+		/* a removed or replaced file is reopened (store_lmdb.h) */
+		greydb_check_path(db);
 		if (now_ms >= next_sweep) {
 			memset(&st, 0, sizeof st);
 			rc = sweep_table(db, GREY_TAB_TRIPLETS, &p, clock_now(), 2, &st);
@@ -192,12 +214,17 @@ static void *sweeper_main(void *arg)
 					db->path, st.deleted, st.examined);
 			__atomic_add_fetch(&db->swept, st.deleted, __ATOMIC_RELAXED);
 			__atomic_add_fetch(&db->sweeps, 1, __ATOMIC_RELEASE);
-			mdb_reader_check(db->env, &dead);
+			env_chore(db, false);
 			next_sweep = now_ms + (uint64_t)secs * 1000;
 		}
-		mdb_env_sync(db->env, 1);
-		if (sweeper_pause(db, secs && secs < GREYDB_SYNC_SECS ? secs * 1000UL
-				: GREYDB_SYNC_SECS * 1000UL))
+		if (now_ms >= next_sync) {
+			env_chore(db, true);
+			next_sync = now_ms + GREYDB_SYNC_SECS * 1000UL;
+		}
+		wake = next_sweep < next_sync ? next_sweep : next_sync;
+		if (wake > now_ms + GREYDB_CHECK_SECS * 1000UL)
+			wake = now_ms + GREYDB_CHECK_SECS * 1000UL;
+		if (sweeper_pause(db, wake > now_ms ? wake - now_ms : 1))
 			break;
 	}
 	return NULL;
@@ -269,16 +296,23 @@ int greydb_stat(struct greydb *db, struct greydb_stats *s)
 	greydb_txn_abort(db, t);
 	if (rc)
 		return rc;
+	/* outside the transaction (its slot is not counted), on the current
+	 * environment; mdb_reader_list prints a header line, then one line per
+	 * slot in use */
+	pthread_rwlock_rdlock(&db->lock);
+	if (db->env) {
+		mdb_reader_list(db->env, count_reader, &lines);
+		if (mdb_env_get_fd(db->env, &fd) == 0 && fstat(fd, &st) == 0)
+			s->file_size = (size_t)st.st_size;
+	}
+	pthread_rwlock_unlock(&db->lock);
 	s->map_size = ei.me_mapsize;
 	s->last_pgno = ei.me_last_pgno;
 	s->last_txnid = ei.me_last_txnid;
 	s->readers_max = ei.me_maxreaders;
-	/* mdb_reader_list prints a header line, then one line per slot in use. */
-	mdb_reader_list(db->env, count_reader, &lines);
 	s->readers_used = lines > 0 ? lines - 1 : 0;
-	if (mdb_env_get_fd(db->env, &fd) == 0 && fstat(fd, &st) == 0)
-		s->file_size = (size_t)st.st_size;
 	s->grown = __atomic_load_n(&db->grown, __ATOMIC_RELAXED);
+	s->reopened = __atomic_load_n(&db->reopened, __ATOMIC_RELAXED);
 	s->sweeps = __atomic_load_n(&db->sweeps, __ATOMIC_ACQUIRE);
 	s->swept = __atomic_load_n(&db->swept, __ATOMIC_RELAXED);
 	return 0;
@@ -286,5 +320,12 @@ int greydb_stat(struct greydb *db, struct greydb_stats *s)
 
 int greydb_sync(struct greydb *db)
 {
-	return db->read_only ? 0 : mdb_env_sync(db->env, 1);
+	int rc = 0;
+
+	if (db->read_only)
+		return 0;
+	pthread_rwlock_rdlock(&db->lock);
+	rc = db->env ? mdb_env_sync(db->env, 1) : (db->env_error ? db->env_error : EIO);
+	pthread_rwlock_unlock(&db->lock);
+	return rc;
 }
