@@ -435,7 +435,7 @@ static void test_shipped_has_every_key(void)
 				found = true;
 		T_CHECK(found, "rampart.conf %s has key %s", section, key);
 	}
-	T_EQ_INT(nkeys, 66, "keys in the dump");
+	T_EQ_INT(nkeys, 80, "keys in the dump");
 	free(dump);
 	free(ship);
 }
