@@ -299,7 +299,13 @@ static int slot_connect(struct pool *p, struct slot *s, char *why, size_t whysiz
 			s->db = db;
 			return 0;
 		}
-		snprintf(why, whysize, "%s%s%s", why[0] ? why : "", why[0] ? "; " : "", mysql_error(db));
+		size_t len = strlen(why);
+		if (h->socket[0])
+			snprintf(why + len, whysize - len, "%sunix:%s: %s", len ? "; " : "", h->socket,
+				mysql_error(db));
+		else
+			snprintf(why + len, whysize - len, "%s%s:%u: %s", len ? "; " : "", h->host,
+				h->port ? h->port : 3306, mysql_error(db));
 		mysql_close(db);
 	}
 	return -1;
