@@ -197,7 +197,8 @@ static void sql_check(const struct rp_config *c, const char *path, const struct 
 		if (!c->sql.query[k])
 			continue;
 		any = true;
-		if (!c->sql.hosts.n) {
+		/* a hosts line that did not parse was reported already */
+		if (!c->sql.hosts.n && !cf_line_of(sc, "sql", "hosts")) {
 			unsigned line = cf_line_of(sc, "sql", qkeys[k]);
 			cf_where(where, sizeof where, path, line);
 			cf_problem_add(pb, line, "%s [sql] %s is set but [sql] hosts is empty: expected "

@@ -381,15 +381,18 @@ static int ask(const struct sql_table *t, const char *tmpl, const char *key, uin
 				break;
 			}
 		}
+		uint64_t start = clock_mono_ms();
 		rc = run_query(s, tmpl, key, answer, size, why, whysize);
 		if (rc != Q_LOST)
 			break;
-		/* a connection the server dropped (a restart): once more on a
-		 * fresh one, time allowing */
+		/* a connection the server dropped (a restart) fails at once:
+		 * once more on a fresh one, time allowing; one that timed out
+		 * (a slow server) is not asked twice */
 		mysql_close(s->db);
 		s->db = NULL;
 		rc = Q_ERROR;
-		if (deadline && clock_mono_ms() >= deadline)
+		if (clock_mono_ms() - start >= p->timeout * 1000ULL / 2
+		    || (deadline && clock_mono_ms() >= deadline))
 			break;
 	}
 	slot_give(p, s);

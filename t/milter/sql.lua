@@ -123,4 +123,28 @@ transaction("198.51.100.8", "<a@example.com>", "<b@example.net>", SMFIR_REPLYCOD
 T.logged("554 5.7.1 <unknown[198.51.100.8]>: Client host rejected: Your network is listed here;")
 T.ok(count("database unavailable") == 1, "up: no new down line")
 
+-- a slow server: the query is given up after timeout (1s), once, not
+-- retried; on_error (defer) at HELO
+local function now()
+	local f = io.popen("date +%s.%N")
+	local t = tonumber(f:read("*l"))
+	f:close()
+	return t
+end
+T.mark()
+c = T.connect("unknown", "192.0.2.40")
+local t1 = now()
+T.helo(c, "slow.example", SMFIR_CONTINUE, "slow: HELO (held)")
+local took = now() - t1
+T.ok(took >= 0.9 and took < 1.8, string.format("slow: given up after the timeout, %.2fs", took))
+T.mail(c, "<a@example.com>", SMFIR_CONTINUE, "slow: MAIL")
+T.rcpt(c, "<b@example.net>", SMFIR_REPLYCODE, "slow: RCPT")
+mt.disconnect(c)
+T.logged("database unavailable: Lost connection to server during query")
+T.logged("reject: RCPT from unknown[192.0.2.40]: 450 4.7.1 <slow.example>: Helo command rejected: Temporary lookup failure; from=<a@example.com> to=<b@example.net> helo=<slow.example>")
+c = T.connect("unknown", "192.0.2.41")
+T.helo(c, "mail.example.com", SMFIR_CONTINUE, "after slow: HELO")
+mt.disconnect(c)
+T.logged("database available again")
+
 T.done()
