@@ -36,3 +36,6 @@ endif()
 file(WRITE ${CMAKE_BINARY_DIR}/rampart.conf.installed "${RAMPART_CONF_INSTALLED}")
 rampart_install_config(${CMAKE_BINARY_DIR}/rampart.conf.installed rampart.conf)
 rampart_install_config(${CMAKE_SOURCE_DIR}/etc/access.example access)
+# Examples beside the configuration: [sql] for ISPConfig's mail_access table.
+install(FILES ${CMAKE_SOURCE_DIR}/etc/rampart-ispconfig.conf
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

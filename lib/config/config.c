@@ -43,6 +43,7 @@ static void config_free(struct rp_config *c)
 	for (size_t i = 0; i < cf_nkeys; i++)
 		cf_field_free(&cf_keys[i], c);
 	table_close(c->policy.access);
+	table_close(c->policy.sql);
 	whitelist_free(c->greylist.whitelist);
 	free(c->path);
 	free(c);
@@ -183,6 +184,35 @@ static dictionary *load_without(const char *text, const unsigned *lines, size_t 
 	return d;
 }
 
+/* [sql]: queries want hosts, hosts want a query. */
+static void sql_check(const struct rp_config *c, const char *path, const struct scan *sc,
+	struct problems *pb)
+{
+	static const char *const qkeys[] = { "client_query", "helo_query", "sender_query",
+		"recipient_query" };
+	char where[512];
+	bool any = false;
+
+	for (int k = 0; k < 4; k++) {
+		if (!c->sql.query[k])
+			continue;
+		any = true;
+		/* a hosts line that did not parse was reported already */
+		if (!c->sql.hosts.n && !cf_line_of(sc, "sql", "hosts")) {
+			unsigned line = cf_line_of(sc, "sql", qkeys[k]);
+			cf_where(where, sizeof where, path, line);
+			cf_problem_add(pb, line, "%s [sql] %s is set but [sql] hosts is empty: expected "
+				"the database's host, host:port or unix:/path in hosts", where, qkeys[k]);
+		}
+	}
+	if (c->sql.hosts.n && !any) {
+		unsigned line = cf_line_of(sc, "sql", "hosts");
+		cf_where(where, sizeof where, path, line);
+		cf_problem_add(pb, line, "%s [sql] hosts is set but no query is: expected at least one "
+			"of client_query, helo_query, sender_query, recipient_query", where);
+	}
+}
+
 struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 {
 	struct problems pb = { 0 };
@@ -246,6 +276,7 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 		}
 		iniparser_freedict(d);
 		config_finish(c);
+		sql_check(c, path, &sc, &pb);
 		if (c->greylist.retry_window <= c->greylist.delay) {
 			unsigned line = cf_line_of(&sc, "greylist", "retry_window");
 			cf_where(where, sizeof where, path, line);
@@ -266,8 +297,15 @@ struct rp_config *config_load(const char *path, struct rp_errlist *errs)
 	free(pb.v);
 
 	if (c && c->policy.access_file) {
-		c->policy.access = table_open("file", c->policy.access_file, errs);
+		c->policy.access = table_open("file", c->policy.access_file, NULL, errs);
 		if (!c->policy.access)
+			failed = true;
+	}
+	if (c && !failed && c->sql.hosts.n) {
+		char spec[400];
+		snprintf(spec, sizeof spec, "%s/%s", c->sql.hosts.v[0], c->sql.dbname ? c->sql.dbname : "");
+		c->policy.sql = table_open("sql", spec, &c->sql, errs);
+		if (!c->policy.sql)
 			failed = true;
 	}
 	if (c && (c->greylist.whitelist_clients.n || c->greylist.whitelist_recipients.n)) {

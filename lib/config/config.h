@@ -27,6 +27,7 @@
 #include "base/netaddr.h"
 #include "base/util.h"
 #include "spf/spf.h"
+#include "tables/sql.h"
 
 #define RP_DEFAULT_CONFIG "/etc/rampart/rampart.conf"
 
@@ -57,6 +58,8 @@ struct rp_config {
 		char *access_file;       /* NULL: none */
 		struct rp_table *access; /* the access_file table, opened with the
 		                          * snapshot (tables/table.h); NULL: none */
+		struct rp_table *sql;    /* the [sql] table, asked after the access
+		                          * file; NULL: none */
 	} policy;
 
 	struct {
@@ -86,6 +89,8 @@ struct rp_config {
 	} spf;
 
 	struct grey_conf greylist;       /* greylist/greylist.h */
+
+	struct rp_sql_conf sql;          /* tables/sql.h; hosts empty: off */
 
 	struct {
 		size_t n;

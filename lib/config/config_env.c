@@ -117,6 +117,17 @@ void config_check_env(const struct rp_config *c, struct rp_errlist *errs,
 		check_readable(p, "", c->path, &w, user, errs);
 	if (c->policy.access_file)
 		check_readable(p, "[policy] access_file", c->policy.access_file, &w, user, errs);
+	if (c->sql.password_file)
+		check_readable(p, "[sql] password_file", c->sql.password_file, &w, user, errs);
+	if (warns && c->policy.sql) {
+		char why[512], safe[512];
+		if (table_probe(c->policy.sql, why, sizeof why) < 0) {
+			rp_printable(safe, sizeof safe, why);
+			errlist_add(warns, "%s: [sql] hosts = %s: cannot reach the database: %s "
+				"(lookups give on_error = %s until it answers)", p, c->sql.hosts.v[0], safe,
+				c->sql.on_error == RP_SQL_ON_ERROR_DEFER ? "defer" : "continue");
+		}
+	}
 
 	if (warns && c->dns.stage_budget_ms >= POSTFIX_MILTER_TIMEOUT_MS)
 		errlist_add(warns, "%s: [dns] stage_budget = %us: not shorter than Postfix's "

@@ -50,6 +50,9 @@ enum ktype {
 	K_NAMESERVERS, /* strlist of addresses; empty = from resolv.conf */
 	K_DNSBL,       /* the dnsbl sites (n, sites) */
 	K_TARGETS,     /* RP_RHSBL_* bits */
+	K_TEXT,        /* printable text, or empty for none (NULL) */
+	K_SQLQUERY,    /* an SQL query template (sql_query_check), or empty */
+	K_SQLHOSTS,    /* strlist of SQL host specs (sql_host_parse) */
 };
 
 struct enumval {

@@ -18,6 +18,7 @@
 #include "dns/dns.h"
 #include "greylist/greylist.h"
 #include "greylist/store.h"
+#include "tables/sql.h"
 
 /* ------------------------------------------------------------------ */
 /* the key table                                                       */
@@ -33,6 +34,8 @@ static const struct enumval e_spf_header[] = {
 static const struct enumval e_grey_mode[] = {
 	{ "off", RP_GREY_OFF }, { "always", RP_GREY_ALWAYS }, { "suspicious", RP_GREY_SUSPICIOUS },
 	{ NULL, 0 } };
+static const struct enumval e_sql_on_error[] = {
+	{ "continue", RP_SQL_ON_ERROR_CONTINUE }, { "defer", RP_SQL_ON_ERROR_DEFER }, { NULL, 0 } };
 static const struct enumval e_grey_key[] = {
 	{ "subnet", RP_GREYKEY_SUBNET }, { "spf-domain", RP_GREYKEY_SPF_DOMAIN }, { NULL, 0 } };
 
@@ -120,12 +123,27 @@ const struct key cf_keys[] = {
 	{ "rhsbl", "action", K_ACTION, "reject", 0, ALL_ACTS, ACT(RP_CHK_RHSBL), NULL },
 	{ "rhsbl", "zones", K_ZONES, "", 0, 0, F(rhsbl.zones), NULL },
 	{ "rhsbl", "targets", K_TARGETS, "helo, sender", 0, 0, F(rhsbl.targets), NULL },
+
+	{ "sql", "hosts", K_SQLHOSTS, "", 0, 0, F(sql.hosts), NULL },
+	{ "sql", "user", K_TEXT, "", 0, 0, F(sql.user), NULL },
+	{ "sql", "password", K_TEXT, "", 0, 0, F(sql.password), NULL },
+	{ "sql", "password_file", K_PATH_OPT, "", 0, 0, F(sql.password_file), NULL },
+	{ "sql", "dbname", K_TEXT, "", 0, 0, F(sql.dbname), NULL },
+	{ "sql", "client_query", K_SQLQUERY, "", 0, 0, F(sql.query[RP_ACC_CLIENT]), NULL },
+	{ "sql", "helo_query", K_SQLQUERY, "", 0, 0, F(sql.query[RP_ACC_HELO]), NULL },
+	{ "sql", "sender_query", K_SQLQUERY, "", 0, 0, F(sql.query[RP_ACC_SENDER]), NULL },
+	{ "sql", "recipient_query", K_SQLQUERY, "", 0, 0, F(sql.query[RP_ACC_RECIPIENT]), NULL },
+	{ "sql", "cache_ttl", K_DUR_S, "60s", 0, DAY, F(sql.cache_ttl), NULL },
+	{ "sql", "negative_ttl", K_DUR_S, "60s", 0, DAY, F(sql.negative_ttl), NULL },
+	{ "sql", "timeout", K_DUR_S, "2s", SEC, 60 * SEC, F(sql.timeout), NULL },
+	{ "sql", "connections", K_UINT, "4", 1, 64, F(sql.connections), NULL },
+	{ "sql", "on_error", K_ENUM, "continue", 0, 0, F(sql.on_error), e_sql_on_error },
 };
 const size_t cf_nkeys = RP_ARRAY_LEN(cf_keys);
 
 static const char *const sections[] = {
 	"milter", "log", "policy", "dns", "helo", "client", "envelope", "spf", "greylist",
-	"dnsbl", "rhsbl",
+	"dnsbl", "rhsbl", "sql",
 };
 
 static const struct enumval e_targets[] = {
@@ -163,6 +181,22 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 		}
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = xstrdup(text);
+		return 0;
+	}
+	case K_TEXT:
+	case K_SQLQUERY: {
+		char why[200];
+		for (const char *p = text; *p; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f) {
+				snprintf(form, formsize, "expected printable text");
+				return -1;
+			}
+		if (k->type == K_SQLQUERY && *text && sql_query_check(text, why, sizeof why) < 0) {
+			snprintf(form, formsize, "%s", why);
+			return -1;
+		}
+		free(*FIELD(c, k, char *));
+		*FIELD(c, k, char *) = *text ? xstrdup(text) : NULL;
 		return 0;
 	}
 	case K_PATH:
@@ -332,6 +366,7 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 	case K_PATHS: what = "expected a comma-separated list of absolute paths"; break;
 	case K_NAMESERVERS: what = "expected a comma-separated list of IPv4/IPv6 addresses"; break;
 	case K_DNSBL: what = "expected a comma-separated list of zone[=a.b.c.d][*weight]"; break;
+	case K_SQLHOSTS: what = "expected a comma-separated list of host, host:port, [v6addr]:port or unix:/path"; break;
 	default: what = "expected a comma-separated list of helo, sender, client"; break;
 	}
 	if (cf_split_list(text, &items) < 0) {
@@ -399,6 +434,13 @@ int cf_key_set(const struct key *k, const char *text, struct rp_config *c,
 			if (ok)
 				strlist_add(&out, it);
 			break;
+		case K_SQLHOSTS: {
+			struct sql_host h;
+			ok = sql_host_parse(it, &h) == 0;
+			if (ok)
+				strlist_add(&out, it);
+			break;
+		}
 		case K_NAMESERVERS:
 			if (i >= RP_DNS_MAX_NS) {
 				snprintf(form, formsize, "%zu addresses: expected at most %d",
@@ -474,10 +516,12 @@ void cf_field_free(const struct key *k, struct rp_config *c)
 {
 	switch (k->type) {
 	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: case K_GREYTEXT:
+	case K_TEXT: case K_SQLQUERY:
 		free(*FIELD(c, k, char *));
 		*FIELD(c, k, char *) = NULL;
 		break;
 	case K_NAMES: case K_ZONES: case K_LOCALPARTS: case K_WORDS: case K_PATHS: case K_NAMESERVERS:
+	case K_SQLHOSTS:
 		strlist_free(FIELD(c, k, struct rp_strlist));
 		break;
 	case K_CIDRS:
@@ -503,7 +547,8 @@ void cf_key_format(const struct key *k, const struct rp_config *c, char *buf, si
 
 	buf[0] = '\0';
 	switch (k->type) {
-	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: case K_GREYTEXT: {
+	case K_WORD: case K_PATH: case K_PATH_OPT: case K_HOST_OPT: case K_SOCKET: case K_GREYTEXT:
+	case K_TEXT: case K_SQLQUERY: {
 		const char *s = *CFIELD(c, k, char *);
 		rp_strlcpy(buf, s ? s : "", size);
 		return;

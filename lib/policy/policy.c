@@ -267,18 +267,29 @@ static int run_stage(struct rp_eval *ev, rp_checkset extra_skip, const char *que
 }
 
 /*
- * Ask the snapshot's access table. A backend that cannot answer
- * (RP_TABLE_TEMP) gives a deferral of the access check, never a pass.
+ * Ask the snapshot's tables: the access file first, then SQL when the file
+ * has no rule. A backend that cannot answer (RP_TABLE_TEMP: SQL with
+ * on_error = defer) gives a deferral of the access check, never a pass.
+ * Each backend gets the stage budget as its deadline.
  */
 static void access_lookup(const struct rp_config *cfg, enum rp_access_kind kind,
 	const struct rp_netaddr *addr, const char *name, struct rp_access_result *ar)
 {
-	struct rp_table_query q = { .kind = kind, .addr = addr, .name = name };
+	struct rp_table_query q = { .kind = kind, .addr = addr, .name = name,
+		.deadline = clock_mono_ms() + cfg->dns.stage_budget_ms };
+	int rc = table_lookup(cfg->policy.access, &q, ar);
 
-	if (table_lookup(cfg->policy.access, &q, ar) == RP_TABLE_TEMP) {
+	if (rc == RP_TABLE_NOTFOUND && cfg->policy.sql)
+		rc = table_lookup(cfg->policy.sql, &q, ar);
+	if (rc == RP_TABLE_TEMP) {
 		ar->act = RP_ACC_DEFER;
 		ar->text = "Temporary lookup failure";
 	}
+}
+
+static bool has_tables(const struct rp_config *cfg)
+{
+	return cfg->policy.access || cfg->policy.sql;
 }
 
 /*
@@ -362,7 +373,7 @@ int policy_connect(struct rp_conn *c, struct rp_reply *out)
 		trust(c, "trusted_networks");
 		return RP_CONTINUE;
 	}
-	if (cfg->policy.access) {
+	if (has_tables(cfg)) {
 		struct rp_access_result ar;
 		char what[RP_NAME_MAX + RP_ADDRSTRLEN + 2];
 		access_lookup(cfg, RP_ACC_CLIENT, c->has_addr ? &c->addr : NULL,
@@ -389,7 +400,7 @@ int policy_helo(struct rp_conn *c, const char *helo, struct rp_reply *out)
 	c->held_helo.n = 0;
 	if (c->trusted)
 		return RP_CONTINUE;
-	if (c->cfg->policy.access) {
+	if (has_tables(c->cfg)) {
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_HELO, NULL, ev.arg, &ar);
 		if (ar.act == RP_ACC_OK) {
@@ -440,7 +451,7 @@ int policy_mail(struct rp_conn *c, struct rp_msg *m, const char *arg, char *cons
 		m->ok_stage = RP_STAGE_HELO;
 		return RP_CONTINUE;
 	}
-	if (c->cfg->policy.access && !m->null_sender) {
+	if (has_tables(c->cfg) && !m->null_sender) {
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_SENDER, NULL, m->sender, &ar);
 		if (ar.act == RP_ACC_OK) {
@@ -500,7 +511,7 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg, const char
 		note_rcpt(m, rcpt);
 		return RP_CONTINUE;
 	}
-	if (c->cfg->policy.access && rcpt[0]) {
+	if (has_tables(c->cfg) && rcpt[0]) {
 		struct rp_access_result ar;
 		access_lookup(c->cfg, RP_ACC_RECIPIENT, NULL, rcpt, &ar);
 		if (ar.act == RP_ACC_OK) {

@@ -344,11 +344,106 @@ static char *next_token(char **p)
 	return s;
 }
 
+int access_action_parse(const char *act, const char *text, bool dunno_ok,
+	enum rp_access_act *out, rp_checkset *skip, char *why, size_t whysize)
+{
+	char e[ECHO_MAX + 1];
+
+	*out = RP_ACC_NONE;
+	*skip = 0;
+	why[0] = '\0';
+	if (!text)
+		text = "";
+	if (strcasecmp(act, "OK") == 0) {
+		*out = RP_ACC_OK;
+		if (*text) {
+			snprintf(why, whysize, "OK: unexpected text after OK: expected OK alone");
+			return -1;
+		}
+		return 0;
+	}
+	if (strcasecmp(act, "REJECT") == 0 || strcasecmp(act, "DEFER") == 0) {
+		const char *word = strcasecmp(act, "REJECT") == 0 ? "REJECT" : "DEFER";
+		*out = *word == 'R' ? RP_ACC_REJECT : RP_ACC_DEFER;
+		if (!printable_ascii(text)) {
+			snprintf(why, whysize, "%s text contains control characters: expected printable ASCII text", word);
+			return -1;
+		}
+		if (strlen(text) > ACC_TEXT_MAX) {
+			snprintf(why, whysize, "%s text is too long: expected at most %d characters",
+				word, ACC_TEXT_MAX);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcasecmp(act, "SKIP") == 0) {
+		char bad[ECHO_MAX + 1], names[512];
+		*out = RP_ACC_SKIP;
+		if (parse_skip(text, skip, bad, sizeof bad)) {
+			check_names_list(names, sizeof names);
+			if (*bad)
+				snprintf(why, whysize, "SKIP \"%s\": unknown check: expected one of %s",
+					bad, names);
+			else
+				snprintf(why, whysize, "SKIP without checks: expected SKIP check[,check...]");
+			return -1;
+		}
+		return 0;
+	}
+	if (dunno_ok && strcasecmp(act, "DUNNO") == 0) {
+		if (*text) {
+			snprintf(why, whysize, "DUNNO: unexpected text after DUNNO: expected DUNNO alone");
+			return -1;
+		}
+		return 0;
+	}
+	echo(e, sizeof e, act);
+	snprintf(why, whysize, "\"%s\": unknown action: expected OK, REJECT [text], DEFER [text]%s"
+		" or SKIP check[,check...]", e, dunno_ok ? ", DUNNO" : "");
+	return -1;
+}
+
+int access_answer_parse(const char *answer, struct rp_access_result *res,
+	char *textbuf, size_t textsize, char *why, size_t whysize)
+{
+	char buf[ACC_LINE_MAX + 1], *rest = buf, *act;
+
+	memset(res, 0, sizeof *res);
+	res->act = RP_ACC_NONE;
+	if (strlen(answer) > ACC_LINE_MAX) {
+		snprintf(why, whysize, "answer too long: expected at most %d bytes", ACC_LINE_MAX);
+		return -1;
+	}
+	rp_strlcpy(buf, answer, sizeof buf);
+	if (!(act = next_token(&rest))) {
+		snprintf(why, whysize, "empty answer: expected OK, REJECT [text], DEFER [text], "
+			"DUNNO or SKIP check[,check...]");
+		return -1;
+	}
+	for (size_t n = strlen(rest); n && (rest[n - 1] == ' ' || rest[n - 1] == '\t'); n--)
+		rest[n - 1] = '\0';
+	if (access_action_parse(act, rest, true, &res->act, &res->skip, why, whysize) < 0) {
+		res->act = RP_ACC_NONE;
+		res->skip = 0;
+		return -1;
+	}
+	if ((res->act == RP_ACC_REJECT || res->act == RP_ACC_DEFER) && *rest) {
+		if (strlen(rest) >= textsize) {
+			snprintf(why, whysize, "text too long: expected at most %zu characters", textsize - 1);
+			res->act = RP_ACC_NONE;
+			return -1;
+		}
+		rp_strlcpy(textbuf, rest, textsize);
+		res->text = textbuf;
+	}
+	return 0;
+}
+
 /* One non-comment line; returns false after adding a message to errs. */
 static bool parse_line(struct rp_access *a, const char *path, unsigned lineno, char *line,
 	struct rp_errlist *errs)
 {
-	char e1[ECHO_MAX + 1], e2[ECHO_MAX + 1];
+	char e1[ECHO_MAX + 1], why[700];
 	char *kind, *pat, *act, *rest;
 	const char *form;
 	struct acc_rule rule = { .line = lineno };
@@ -376,50 +471,19 @@ static bool parse_line(struct rp_access *a, const char *path, unsigned lineno, c
 		return false;
 	}
 	echo(e1, sizeof e1, pat);
-	echo(e2, sizeof e2, act);
 	if (!printable_ascii(pat)) {
 		errlist_add(errs, "%s:%u: %s \"%s\": bad pattern: expected printable ASCII",
 			path, lineno, kind_names[k], e1);
 		return false;
 	}
-	if (strcasecmp(act, "OK") == 0) {
-		rule.act = RP_ACC_OK;
-		if (*rest) {
-			errlist_add(errs, "%s:%u: %s %s OK: unexpected text after OK: expected OK alone",
-				path, lineno, kind_names[k], e1);
-			return false;
-		}
-	} else if (strcasecmp(act, "REJECT") == 0 || strcasecmp(act, "DEFER") == 0) {
-		rule.act = strcasecmp(act, "REJECT") == 0 ? RP_ACC_REJECT : RP_ACC_DEFER;
-		if (!printable_ascii(rest)) {
-			errlist_add(errs, "%s:%u: %s text contains control characters: expected printable ASCII text",
-				path, lineno, rule.act == RP_ACC_REJECT ? "REJECT" : "DEFER");
-			return false;
-		}
-		if (strlen(rest) > ACC_TEXT_MAX) {
-			errlist_add(errs, "%s:%u: %s text is too long: expected at most %d characters",
-				path, lineno, rule.act == RP_ACC_REJECT ? "REJECT" : "DEFER", ACC_TEXT_MAX);
-			return false;
-		}
-	} else if (strcasecmp(act, "SKIP") == 0) {
-		char bad[ECHO_MAX + 1], names[512];
-		rule.act = RP_ACC_SKIP;
-		if (parse_skip(rest, &rule.skip, bad, sizeof bad)) {
-			check_names_list(names, sizeof names);
-			if (*bad)
-				errlist_add(errs, "%s:%u: SKIP \"%s\": unknown check: expected one of %s",
-					path, lineno, bad, names);
-			else
-				errlist_add(errs, "%s:%u: SKIP without checks: expected SKIP check[,check...]",
-					path, lineno);
-			return false;
-		}
-	} else {
-		errlist_add(errs, "%s:%u: \"%s\": unknown action: expected OK, REJECT [text], DEFER [text] or SKIP check[,check...]",
-			path, lineno, e2);
+	if (access_action_parse(act, rest, false, &rule.act, &rule.skip, why, sizeof why) < 0) {
+		/* only the OK message names the rule it is about */
+		if (rule.act == RP_ACC_OK)
+			errlist_add(errs, "%s:%u: %s %s %s", path, lineno, kind_names[k], e1, why);
+		else
+			errlist_add(errs, "%s:%u: %s", path, lineno, why);
 		return false;
 	}
-
 	if ((form = add_pattern(a, k, pat, a->nrules)) != NULL) {
 		errlist_add(errs, "%s:%u: %s \"%s\": bad pattern: %s", path, lineno, kind_names[k], e1, form);
 		return false;

@@ -40,4 +40,24 @@ void access_match_helo(const struct rp_access *a, const char *helo,
 void access_match_address(const struct rp_access *a, enum rp_access_kind kind,
 	const char *addr, struct rp_access_result *res);
 
+/*
+ * The ACTION [TEXT] part of a rule, shared by every table backend: act is
+ * the action word, text what follows it (blanks trimmed; may be ""). With
+ * dunno_ok, DUNNO (no decision, RP_ACC_NONE) is accepted too. Returns 0
+ * with *out and *skip set, or -1 with why filled ("REJECT text contains
+ * ...: expected ..."); *out then names the action recognised, if any.
+ */
+int access_action_parse(const char *act, const char *text, bool dunno_ok,
+	enum rp_access_act *out, rp_checkset *skip, char *why, size_t whysize);
+
+/*
+ * One answer of a table that returns rule text (an SQL result column):
+ * "ACTION [TEXT]" with blanks around, DUNNO allowed. Pure, for any input
+ * (the fuzz hook of the answer syntax). Returns 0 with res filled (text
+ * copied into textbuf, res->text pointing at it; act RP_ACC_NONE for
+ * DUNNO), or -1 with why filled and res->act RP_ACC_NONE.
+ */
+int access_answer_parse(const char *answer, struct rp_access_result *res,
+	char *textbuf, size_t textsize, char *why, size_t whysize);
+
 #endif

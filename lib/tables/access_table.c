@@ -3,8 +3,9 @@
 #include "tables/access.h"
 #include "tables/table.h"
 
-static void *file_open(const char *spec, struct rp_errlist *errs)
+static void *file_open(const char *spec, const void *settings, struct rp_errlist *errs)
 {
+	(void)settings;
 	return access_load(spec, errs);
 }
 
@@ -26,8 +27,10 @@ static int file_lookup(const void *impl, const struct rp_table_query *q,
 	return res->act == RP_ACC_NONE ? RP_TABLE_NOTFOUND : RP_TABLE_FOUND;
 }
 
-static void *file_reload(const void *impl, const char *spec, struct rp_errlist *errs)
+static void *file_reload(const void *impl, const char *spec, const void *settings,
+	struct rp_errlist *errs)
 {
+	(void)settings;
 	(void)impl;
 	return access_load(spec, errs);
 }

@@ -6,10 +6,12 @@
 #include <string.h>
 
 extern const struct rp_table_ops rp_table_file_ops;   /* access_table.c */
+extern const struct rp_table_ops rp_table_sql_ops;    /* sql_table.c */
 
 /* One row per backend. */
 static const struct rp_table_ops *const backends[] = {
 	&rp_table_file_ops,
+	&rp_table_sql_ops,
 };
 
 struct rp_table {
@@ -32,14 +34,15 @@ static struct rp_table *wrap(const struct rp_table_ops *ops, void *impl, const c
 	return t;
 }
 
-struct rp_table *table_open(const char *backend, const char *spec, struct rp_errlist *errs)
+struct rp_table *table_open(const char *backend, const char *spec, const void *settings,
+	struct rp_errlist *errs)
 {
 	void *impl;
 
 	for (size_t i = 0; i < RP_ARRAY_LEN(backends); i++) {
 		if (strcmp(backend, backends[i]->name) != 0)
 			continue;
-		if (!(impl = backends[i]->open(spec, errs)))
+		if (!(impl = backends[i]->open(spec, settings, errs)))
 			return NULL;
 		return wrap(backends[i], impl, spec);
 	}
@@ -47,9 +50,10 @@ struct rp_table *table_open(const char *backend, const char *spec, struct rp_err
 	return NULL;
 }
 
-struct rp_table *table_reload(const struct rp_table *t, struct rp_errlist *errs)
+struct rp_table *table_reload(const struct rp_table *t, const void *settings,
+	struct rp_errlist *errs)
 {
-	void *impl = t->ops->reload(t->impl, t->spec, errs);
+	void *impl = t->ops->reload(t->impl, t->spec, settings, errs);
 	return impl ? wrap(t->ops, impl, t->spec) : NULL;
 }
 
@@ -76,4 +80,11 @@ int table_lookup(const struct rp_table *t, const struct rp_table_query *q,
 	if (!t)
 		return RP_TABLE_NOTFOUND;
 	return t->ops->lookup(t->impl, q, res);
+}
+
+int table_probe(const struct rp_table *t, char *why, size_t whysize)
+{
+	if (!t || !t->ops->probe)
+		return 0;
+	return t->ops->probe(t->impl, why, whysize);
 }

@@ -6,6 +6,7 @@
      not include each other.
   2. lib/ never includes libmilter; milter/ never includes ldns, LMDB or
      libspf2 (they are reached only through lib/).
+  2b. libmariadb (<mysql.h>, <errmsg.h>) only in lib/tables/sql_table.c.
   3. No circles between modules: a module is a header and the .c files
      named after it (config.c, config_keys.c ... belong to config.h), and
      no two modules include each other, directly or round about.
@@ -23,6 +24,8 @@ LAYERS = [["base"], ["dns"], ["spf", "greylist", "tables"], ["config"],
 LEVEL = {f: i for i, row in enumerate(LAYERS) for f in row}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 MILTER_FORBIDDEN = ("ldns/", "lmdb.h", "spf2/")
+MARIADB_HEADERS = ("mysql.h", "errmsg.h", "mariadb/")
+MARIADB_ONLY_IN = "lib/tables/sql_table.c"
 
 
 def sources(top, area):
@@ -62,6 +65,9 @@ def check(top):
                     errs.append("%s: includes <%s>: lib/ never sees libmilter" % (rel, inc))
                 if area == "milter" and inc.startswith(MILTER_FORBIDDEN):
                     errs.append("%s: includes <%s>: milter/ reaches it only through lib/" % (rel, inc))
+                if kind == '<' and inc.startswith(MARIADB_HEADERS) and rel != MARIADB_ONLY_IN:
+                    errs.append("%s: includes <%s>: libmariadb is reached only in %s" % (
+                        rel, inc, MARIADB_ONLY_IN))
                 if kind != '"':
                     continue
                 if area == "lib" or "/" in inc:
@@ -113,6 +119,7 @@ def self_test():
         "same layer": {"lib/spf/a.h": '#include "tables/b.h"\n', "lib/tables/b.h": ""},
         "libmilter in lib": {"lib/base/a.c": "#include <libmilter/mfapi.h>\n"},
         "lmdb in milter": {"milter/x.c": "#include <lmdb.h>\n"},
+        "mysql outside sql_table.c": {"lib/tables/x.c": "#include <mysql.h>\n"},
         "circle": {"lib/dns/a.h": "", "lib/dns/a.c": '#include "dns/b.h"\n',
                    "lib/dns/b.h": "", "lib/dns/b.c": '#include "dns/a.h"\n'},
         "folder on no layer": {"lib/extra/a.h": ""},

@@ -2,7 +2,8 @@
 # run.sh RAMPART_BIN NAME - run the miltertest script t/milter/NAME.lua against
 # a rampart started with t/milter/common.conf followed by t/milter/NAME.conf
 # (@DIR@ becomes a fresh temporary directory, which also holds the socket,
-# the log and NAME.access copied as DIR/access). When the config names
+# the log and NAME.access copied as DIR/access). @SQLPORT@ starts MariaDB
+# (see below). When the config names
 # @NSPORT@ a real NSD serving t/data/zones is started for it, and for
 # @TESTNSPORT@ an ldns-testns playing t/data/testns/checks.data.
 # The Lua script finds everything through the environment:
@@ -19,6 +20,7 @@ cleanup() {
 		kill -KILL "$pid" 2>/dev/null
 	fi
 	stop_all "$dir"
+	[ -f "$dir/db.pid" ] && bash "$here/../sql/mariadb.sh" stop "$dir"
 	rm -rf "$dir"
 }
 trap cleanup EXIT INT TERM
@@ -32,7 +34,17 @@ case $conf in *@TESTNSPORT@*)
 		{ echo "cannot start ldns-testns"; exit 1; } ;;
 esac
 
-printf '%s\n' "$conf" | sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g; s|@NSPORT@|$nsport|g; s|@TESTNSPORT@|$testnsport|g" > "$dir/rampart.conf"
+# @SQLPORT@: a private MariaDB (t/sql/mariadb.sh) with ISPConfig's
+# mail_access table; its socket is @DIR@/db.sock, the password of user
+# rampart is in @DIR@/sql.password.
+sqlport=
+case $conf in *@SQLPORT@*)
+	sqlport=$(bash "$here/../sql/mariadb.sh" start "$dir") || { echo "cannot start MariaDB"; exit 1; }
+	(umask 077; echo secret > "$dir/sql.password") ;;
+esac
+export RAMPART_SQL="$here/../sql/mariadb.sh"
+
+printf '%s\n' "$conf" | sed "s|@SQLPORT@|$sqlport|g" | sed "s|@DIR@|$dir|g; s|@TDIR@|$here/..|g; s|@NSPORT@|$nsport|g; s|@TESTNSPORT@|$testnsport|g" > "$dir/rampart.conf"
 if [ -f "$here/$name.access" ]; then
 	cp "$here/$name.access" "$dir/access"
 fi

@@ -56,9 +56,16 @@ static void check(const char *name, const char *body, const char *want_err, cons
 		t_errlist_dump(&errs);
 	}
 	if (want_warn) {
+		char ww[768];
+		snprintf(ww, sizeof ww, "%s", want_warn);
+		for (char *w = strstr(ww, "@D@"); w; w = strstr(ww, "@D@")) {
+			char rest[768];
+			snprintf(rest, sizeof rest, "%s%s", dir, w + 3);
+			strcpy(w, rest);
+		}
 		T_EQ_INT(warns.n, 1, name);
-		T_CHECK(warns.n && strstr(warns.msg[0], want_warn), "%s: warning \"%s\"", name,
-			warns.n ? warns.msg[0] : "");
+		T_CHECK(warns.n && strstr(warns.msg[0], ww), "%s: warning \"%s\", want \"%s\"", name,
+			warns.n ? warns.msg[0] : "", ww);
 	} else {
 		T_EQ_INT(warns.n, 0, name);
 	}
@@ -105,10 +112,49 @@ int main(void)
 		{ "access_root", BASE "user = root\ngroup = root\n[policy]\naccess_file = @D@/access\n", NULL, NULL },
 		{ "budget", BASE "user = root\ngroup = root\n[dns]\nstage_budget = 40s\n", NULL,
 		  "[dns] stage_budget = 40s: not shorter than Postfix's milter_command_timeout (30s by default): the MTA gives up on rampart first" },
+		{ "sql_down", BASE "user = root\ngroup = root\n[sql]\nhosts = unix:@D@/none.sock\n"
+		  "client_query = SELECT access FROM mail_access WHERE source = '%s'\n", NULL,
+		  "[sql] hosts = unix:@D@/none.sock: cannot reach the database: unix:@D@/none.sock: "
+		  "Can't connect to local server through socket '@D@/none.sock' (2) (lookups give on_error = continue until it answers)" },
+		{ "sql_password", BASE "user = nobody\ngroup = nogroup\n[sql]\nhosts = unix:@D@/none.sock\n"
+		  "password_file = @D@/access\non_error = defer\n"
+		  "client_query = SELECT access FROM mail_access WHERE source = '%s'\n",
+		  "[sql] password_file = @D@/access: not readable by user nobody, so a reload would fail",
+		  "(lookups give on_error = defer until it answers)" },
 		{ "budget_ok", BASE "user = root\ngroup = root\n[dns]\nstage_budget = 29s\n", NULL, NULL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		check(cases[i].name, cases[i].body, cases[i].err, cases[i].warn);
+
+	/* a password file every user can read is refused at load */
+	{
+		char pw[300], conf[300], want[700];
+		struct rp_errlist errs = { 0 };
+		snprintf(pw, sizeof pw, "%s/sql.password", dir);
+		f = fopen(pw, "w");
+		fputs("secret\n", f);
+		fclose(f);
+		chmod(pw, 0644);
+		snprintf(conf, sizeof conf, "%s/sqlpw.conf", dir);
+		f = fopen(conf, "w");
+		fprintf(f, "[sql]\nhosts = unix:%s/none.sock\npassword_file = %s\n"
+			"client_query = SELECT access FROM mail_access WHERE source = '%%s'\n", dir, pw);
+		fclose(f);
+		struct rp_config *c = config_load(conf, &errs);
+		T_CHECK(c == NULL, "world-readable password_file refused");
+		snprintf(want, sizeof want, "unix:%s/none.sock/: [sql] password_file = %s: readable by every "
+			"user (mode 0644): expected a file only root and rampart's group can read (0600 or 0640)",
+			dir, pw);
+		T_EQ_INT(errs.n, 1, "one message");
+		T_EQ_STR(errs.n ? errs.msg[0] : "", want, "password_file message");
+		config_unref(c);
+		errlist_clear(&errs);
+		chmod(pw, 0640);
+		c = config_load(conf, &errs);
+		T_CHECK(c != NULL, "mode 0640 accepted");
+		config_unref(c);
+		errlist_clear(&errs);
+	}
 	char cmd[400];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
