@@ -4,7 +4,7 @@
 set -eu
 build="cmake gcc make pkg-config libmilter-dev libldns-dev liblmdb-dev libspf2-dev libiniparser-dev libpcre2-dev"
 run="adduser"
-test="miltertest python3-spf python3-yaml ldnsutils nsd postfix lmdb-utils python3 procps iproute2 dnsutils postgrey postfix-policyd-spf-python"
+test="miltertest python3-spf python3-yaml ldnsutils nsd postfix lmdb-utils python3 procps iproute2 dnsutils postgrey postfix-policyd-spf-python clang libclang-rt-14-dev"
 extra="${RAMPART_DEPS_EXTRA:-}"
 want="$build $run"
 [ "${1:-}" = "--test" ] && want="$want $test $extra"
