@@ -4,7 +4,7 @@
 set -eu
 build="cmake gcc make pkg-config libmilter-dev libldns-dev liblmdb-dev libspf2-dev libiniparser-dev libpcre2-dev libmariadb-dev"
 run="adduser"
-test="miltertest mariadb-server python3-spf python3-yaml ldnsutils nsd postfix lmdb-utils python3 procps iproute2 dnsutils postgrey postfix-policyd-spf-python util-linux mount e2fsprogs"
+test="miltertest mariadb-server python3-spf python3-yaml ldnsutils nsd postfix lmdb-utils python3 procps iproute2 dnsutils postgrey postfix-policyd-spf-python util-linux mount e2fsprogs clang libclang-rt-14-dev"
 extra="${RAMPART_DEPS_EXTRA:-}"
 want="$build $run"
 [ "${1:-}" = "--test" ] && want="$want $test $extra"

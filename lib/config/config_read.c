@@ -381,8 +381,10 @@ void cf_check_names(const char *path, dictionary *d, const struct scan *sc, stru
 				else if (near)
 					snprintf(hint, sizeof hint, ": did you mean [%s] %s?", near->section,
 						near->name);
+				char ek[ECHO_MAX + 8];
+				cf_echo_value(ek, sizeof ek, full + plen);
 				cf_problem_add(pb, line, "%s [%s] %s = \"%s\": unknown key%s", where, sec,
-					full + plen, ev, hint);
+					ek, ev, hint);
 			}
 		}
 		free(names);
@@ -393,9 +395,11 @@ void cf_check_names(const char *path, dictionary *d, const struct scan *sc, stru
 			continue;
 		unsigned line = cf_line_of(sc, "", full + 1);
 		cf_echo_value(ev, sizeof ev, d->val[j]);
+		char ek[ECHO_MAX + 8];
+		cf_echo_value(ek, sizeof ek, full + 1);
 		cf_where(where, sizeof where, path, line);
 		cf_problem_add(pb, line, "%s %s = \"%s\": key outside any section: expected a [section] line before it",
-			where, full + 1, ev);
+			where, ek, ev);
 	}
 }
 

@@ -327,12 +327,10 @@ static enum verdict judge(struct query *q, const struct try *t, const uint8_t *w
 	bool tcp)
 {
 	ldns_pkt *p = NULL;
-	const ldns_rr_list *qs;
-	const ldns_rr *qrr;
 	ldns_pkt_rcode rc;
 	bool tc;
 
-	if (len < LDNS_HEADER_SIZE || LDNS_ID_WIRE(w) != t->id || !LDNS_QR_WIRE(w)) {
+	if (!dns_reply_header_matches(w, len, t->id)) {
 		if (!tcp)
 			return V_IGNORE;
 		q->last_rcode = -1;
@@ -346,12 +344,7 @@ static enum verdict judge(struct query *q, const struct try *t, const uint8_t *w
 		query_fail(q, RP_DNS_MALFORMED, -1, "unparsable reply");
 		return V_DONE;
 	}
-	qs = ldns_pkt_question(p);
-	qrr = ldns_rr_list_rr_count(qs) == 1 ? ldns_rr_list_rr(qs, 0) : NULL;
-	if (ldns_pkt_get_opcode(p) != LDNS_PACKET_QUERY || !qrr
-	    || ldns_rr_get_type(qrr) != dns_ldns_type(q->type)
-	    || ldns_rr_get_class(qrr) != LDNS_RR_CLASS_IN
-	    || ldns_dname_compare(ldns_rr_owner(qrr), q->qname) != 0) {
+	if (!dns_reply_matches(p, q->qname, q->type)) {
 		ldns_pkt_free(p);
 		if (tcp) {
 			q->last_rcode = -1;

@@ -17,6 +17,22 @@ ldns_rr_type dns_ldns_type(enum rp_dns_type t)
 	return LDNS_RR_TYPE_A;
 }
 
+bool dns_reply_header_matches(const uint8_t *w, size_t len, uint16_t id)
+{
+	return len >= LDNS_HEADER_SIZE && LDNS_ID_WIRE(w) == id && LDNS_QR_WIRE(w);
+}
+
+bool dns_reply_matches(const ldns_pkt *p, const ldns_rdf *qname, enum rp_dns_type type)
+{
+	const ldns_rr_list *qs = ldns_pkt_question(p);
+	const ldns_rr *qrr = ldns_rr_list_rr_count(qs) == 1 ? ldns_rr_list_rr(qs, 0) : NULL;
+
+	return ldns_pkt_get_opcode(p) == LDNS_PACKET_QUERY && qrr
+		&& ldns_rr_get_type(qrr) == dns_ldns_type(type)
+		&& ldns_rr_get_class(qrr) == LDNS_RR_CLASS_IN
+		&& ldns_dname_compare(ldns_rr_owner(qrr), qname) == 0;
+}
+
 static uint32_t negative_ttl(const ldns_pkt *p)
 {
 	const ldns_rr_list *auth = ldns_pkt_authority(p);

@@ -319,17 +319,27 @@ static void record_init(struct grey_record *r, const struct grey_key *k, bool cl
 	}
 }
 
+/* now - then in seconds, saturated: a damaged record's times (any int64)
+ * must not overflow. */
+static int64_t since(time_t now, int64_t then)
+{
+	int64_t d;
+	if (__builtin_sub_overflow((int64_t)now, then, &d))
+		return then < 0 ? INT64_MAX : INT64_MIN;
+	return d;
+}
+
 bool greylist_expired(const struct grey_params *p, time_t now, const struct grey_record *r)
 {
 	switch (r->state) {
 	case GREY_ST_PENDING:
-		return (int64_t)now - r->first_seen > (int64_t)p->retry_window;
+		return since(now, r->first_seen) > (int64_t)p->retry_window;
 	case GREY_ST_PASSED:
-		return (int64_t)now - r->last_seen > (int64_t)p->max_age;
+		return since(now, r->last_seen) > (int64_t)p->max_age;
 	case GREY_ST_CLIENT:
 		if (r->flags & GREY_F_MANUAL)
 			return false;
-		return (int64_t)now - r->last_seen > (int64_t)p->max_age;
+		return since(now, r->last_seen) > (int64_t)p->max_age;
 	default:
 		return true;
 	}
@@ -349,7 +359,7 @@ unsigned greylist_decide(const struct grey_params *p, time_t now, const struct g
 	if (*cli_found && ((cli->flags & GREY_F_MANUAL) ||
 			(p->auto_allow_clients && cli->count >= p->auto_allow_clients))) {
 		v->result = GREY_ALLOWED_CLIENT;
-		if ((int64_t)now - cli->last_seen >= (int64_t)p->refresh) {
+		if (since(now, cli->last_seen) >= (int64_t)p->refresh) {
 			cli->last_seen = now;
 			w |= GREY_W_CLIENT;
 		}
@@ -366,7 +376,7 @@ unsigned greylist_decide(const struct grey_params *p, time_t now, const struct g
 		v->wait = p->delay;
 		w |= GREY_W_TRIPLET;
 	} else if (trip->state == GREY_ST_PENDING) {
-		e = (int64_t)now - trip->first_seen;
+		e = since(now, trip->first_seen);
 		if (e < 0)
 			e = 0;               /* the clock went back: wait the whole delay */
 		trip->last_seen = now;
@@ -391,7 +401,7 @@ unsigned greylist_decide(const struct grey_params *p, time_t now, const struct g
 	} else {
 		v->result = GREY_PASSED;
 		pass = true;
-		if ((int64_t)now - trip->last_seen >= (int64_t)p->refresh) {
+		if (since(now, trip->last_seen) >= (int64_t)p->refresh) {
 			trip->last_seen = now;
 			w |= GREY_W_TRIPLET;
 		}
@@ -404,12 +414,12 @@ unsigned greylist_decide(const struct grey_params *p, time_t now, const struct g
 			cli->pass_time = now;
 			*cli_found = true;
 			w |= GREY_W_CLIENT;
-		} else if ((int64_t)now - cli->pass_time >= GREY_HOUR) {
+		} else if (since(now, cli->pass_time) >= GREY_HOUR) {
 			cli->count++;
 			cli->pass_time = now;
 			cli->last_seen = now;
 			w |= GREY_W_CLIENT;
-		} else if ((int64_t)now - cli->last_seen >= (int64_t)p->refresh) {
+		} else if (since(now, cli->last_seen) >= (int64_t)p->refresh) {
 			cli->last_seen = now;
 			w |= GREY_W_CLIENT;
 		}
