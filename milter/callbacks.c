@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "session.h"
+#include "tcp.h"
 #include "base/util.h"
 
 /* Macros asked for at each stage. Postfix empties every stage's list as
@@ -60,26 +61,86 @@ static struct session *session_make(SMFICTX *ctx)
 	return s;
 }
 
+/* The steps named in the negotiation's log line. */
+static const struct { unsigned long bit; const char *name; } step_names[] = {
+	{ SMFIP_NR_CONN, "connect" }, { SMFIP_NR_HELO, "helo" }, { SMFIP_NR_MAIL, "mail" },
+	{ SMFIP_NR_HDR, "header" },
+	{ SMFIP_NOUNKNOWN, "unknown" }, { SMFIP_NODATA, "data" }, { SMFIP_NOEOH, "eoh" },
+	{ SMFIP_NOHDRS, "headers" }, { SMFIP_NOBODY, "body" },
+};
+
+static void log_negotiated(unsigned long f1, unsigned long pf0, unsigned long pf1)
+{
+	char nr[64] = "", skip[64] = "";
+	for (size_t i = 0; i < RP_ARRAY_LEN(step_names); i++) {
+		char *to = i < 4 ? nr : skip;
+		if (pf1 & step_names[i].bit)
+			snprintf(to + strlen(to), 64 - strlen(to), "%s%s", to[0] ? "," : "",
+				step_names[i].name);
+	}
+	log_msg(RP_LOG_DEBUG, "milter negotiation: MTA offers steps 0x%06lx; we take actions "
+		"0x%lx, no reply for %s, skipped %s", f1, pf0,
+		nr[0] ? nr : "none", skip[0] ? skip : "none");
+}
+
+/*
+ * Protocol economy. Steps rampart has no callback for are skipped; headers
+ * are read only to remove forged Authentication-Results and Received-SPF
+ * (RFC 8601 §5), without a reply where the MTA allows. CONNECT, HELO and
+ * MAIL are sent without the MTA waiting for a reply (SMFIP_NR_*) when the
+ * config leaves them nothing to answer but "continue" (policy_stage_answers:
+ * delay_reject holds their refusals for RCPT, and nothing can be trusted
+ * or accepted there), saving a round trip each. The engine this was
+ * decided on is kept for the connection, so a reload between here and
+ * CONNECT cannot bring an answer that no reply could carry.
+ */
 static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	unsigned long f2, unsigned long f3, unsigned long *pf0, unsigned long *pf1,
 	unsigned long *pf2, unsigned long *pf3)
 {
-	(void)f1; (void)f2; (void)f3;
+	static const struct { enum rp_stage stage; unsigned long nr; } nr_stages[] = {
+		{ RP_STAGE_CONNECT, SMFIP_NR_CONN }, { RP_STAGE_HELO, SMFIP_NR_HELO },
+		{ RP_STAGE_MAIL, SMFIP_NR_MAIL },
+	};
+	struct session *s = session_make(ctx);
+
+	(void)f2; (void)f3;
+	tcp_session_track();
+	engine_unref(s->eng);
+	s->eng = engine_current();
 	*pf0 = (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST) & f0;
-	/* Headers are read only to remove forged Authentication-Results and
-	 * Received-SPF (RFC 8601 §5); without a reply when the MTA allows. */
 	*pf1 = SMFIP_NOEOH | SMFIP_NOBODY | SMFIP_NOUNKNOWN | SMFIP_NODATA;
 	if (!(f0 & SMFIF_CHGHDRS))
 		*pf1 |= SMFIP_NOHDRS;
 	else if (f1 & SMFIP_NR_HDR)
 		*pf1 |= SMFIP_NR_HDR;
-	session_make(ctx)->nr_hdr = (*pf1 & SMFIP_NR_HDR) != 0;
+	for (size_t i = 0; i < RP_ARRAY_LEN(nr_stages) && s->eng; i++)
+		if (!policy_stage_answers(s->eng->cfg, nr_stages[i].stage))
+			*pf1 |= nr_stages[i].nr & f1;
+	s->nr = *pf1 & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_MAIL | SMFIP_NR_HDR);
 	*pf2 = *pf3 = 0;
 	if (f0 & SMFIF_SETSYMLIST)
 		for (size_t i = 0; i < RP_ARRAY_LEN(symlists); i++)
 			if (smfi_setsymlist(ctx, symlists[i].stage, (char *)symlists[i].macros) != MI_SUCCESS)
 				log_msg(RP_LOG_WARNING, "smfi_setsymlist failed for stage %d", symlists[i].stage);
+	log_negotiated(f1, *pf0, *pf1);
 	return SMFIS_CONTINUE;
+}
+
+/*
+ * The answer to a step negotiated without reply (bit in s->nr): always
+ * SMFIS_NOREPLY. A refusal there cannot happen (see mlfi_negotiate); were
+ * one to come, it is logged as lost rather than sent against the protocol.
+ */
+static sfsistat noreply(const struct session *s, unsigned long bit, sfsistat r,
+	const char *stage)
+{
+	if (!(s->nr & bit))
+		return r;
+	if (r == SMFIS_REJECT || r == SMFIS_TEMPFAIL)
+		log_msg(RP_LOG_ERR, "%s refusal not given: the MTA takes no reply at %s", stage,
+			stage);
+	return SMFIS_NOREPLY;
 }
 
 /* The client address from the connect sockaddr, as text. */
@@ -100,16 +161,17 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *hostaddr)
 {
 	char abuf[RP_ADDRSTRLEN];
 	struct session *s = session_make(ctx);
-	struct rp_engine *eng = engine_current();
+	struct rp_engine *eng = s->eng ? engine_ref(s->eng) : engine_current();
 	struct rp_reply r;
 
 	policy_conn_free(&s->conn);
 	policy_conn_init(&s->conn, eng, hostname, addr_text(hostaddr, abuf, sizeof abuf));
 	engine_unref(eng);
 	if (policy_connect(&s->conn, &r) == RP_REFUSE)
-		return refuse(ctx, &r);
+		return noreply(s, SMFIP_NR_CONN, refuse(ctx, &r), "CONNECT");
 	/* A trusted client needs nothing more from us on this connection. */
-	return s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+	return noreply(s, SMFIP_NR_CONN, s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE,
+		"CONNECT");
 }
 
 static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
@@ -119,8 +181,8 @@ static sfsistat mlfi_helo(SMFICTX *ctx, char *helo)
 	if (!s)
 		return SMFIS_CONTINUE;
 	if (policy_helo(&s->conn, helo, &r) == RP_REFUSE)
-		return refuse(ctx, &r);
-	return s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+		return noreply(s, SMFIP_NR_HELO, refuse(ctx, &r), "HELO");
+	return noreply(s, SMFIP_NR_HELO, s->conn.trusted ? SMFIS_ACCEPT : SMFIS_CONTINUE, "HELO");
 }
 
 static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
@@ -131,8 +193,9 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_CONTINUE;
 	if (policy_mail(&s->conn, &s->msg, argv[0], argv + 1, smfi_getsymval(ctx, "{auth_authen}"),
 		    smfi_getsymval(ctx, "i"), &r) == RP_REFUSE)
-		return refuse(ctx, &r);
-	return policy_msg_accepted(&s->conn, &s->msg) ? SMFIS_ACCEPT : SMFIS_CONTINUE;
+		return noreply(s, SMFIP_NR_MAIL, refuse(ctx, &r), "MAIL");
+	return noreply(s, SMFIP_NR_MAIL, policy_msg_accepted(&s->conn, &s->msg) ? SMFIS_ACCEPT
+		: SMFIS_CONTINUE, "MAIL");
 }
 
 static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
@@ -169,7 +232,7 @@ static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
 	if (s->nforged < SESSION_FORGED_MAX && policy_header_forged(s->conn.cfg, name, value))
 		s->forged[s->nforged++] = (struct forged){ .ar = ar, .idx = idx };
 out:
-	return s && s->nr_hdr ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	return s && (s->nr & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* Remove the forged headers, highest index first so that no removal moves
@@ -224,6 +287,7 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 	struct session *s = session_of(ctx);
 	if (s) {
 		policy_conn_free(&s->conn);
+		engine_unref(s->eng);
 		free(s);
 		smfi_setpriv(ctx, NULL);
 	}

@@ -43,6 +43,7 @@
 #include "greylist/store.h"
 #include "base/log.h"
 #include "session.h"
+#include "tcp.h"
 #include "base/util.h"
 
 static void usage(void)
@@ -359,6 +360,8 @@ static int serve(struct rp_config *cfg, const char *path, const char *abspath, b
 	log_msg(RP_LOG_NOTICE, "rampart %s starting on %s (open files limit %llu, DNS sockets "
 		"at most %u)", RAMPART_VERSION, cfg->milter.socket, nofile, dns_socket_limit());
 	running = true;
+	/* TCP_NODELAY and quick ACKs on an inet:/inet6: socket (tcp.h) */
+	tcp_listener_setup(cfg->milter.socket);
 	if (listener_wake_start() != 0)
 		log_msg(RP_LOG_WARNING, "cannot start the listener wake-up; a stop may take 5 s");
 	daemon_ready(ready_fd, 0);

@@ -38,7 +38,8 @@ struct session {
 	unsigned n_ar, n_spf;    /* headers seen of each name, this message */
 	unsigned nforged;
 	struct forged forged[SESSION_FORGED_MAX];
-	bool nr_hdr;             /* the MTA takes no reply to headers */
+	unsigned long nr;        /* SMFIP_NR_* negotiated: steps the MTA takes no reply to */
+	struct rp_engine *eng;   /* the engine the negotiation was decided on, or NULL */
 };
 
 /* reload.c: the current engine, with a new reference for the caller. */

@@ -356,6 +356,15 @@ static int give_held(struct rp_conn *c, struct rp_msg *m, const char *rcpt,
 	return RP_REFUSE;
 }
 
+bool policy_stage_answers(const struct rp_config *cfg, enum rp_stage stage)
+{
+	if (stage >= RP_STAGE_RCPT || !cfg->policy.delay_reject)
+		return true;
+	if (cfg->policy.trusted_networks.n > 0 || cfg->policy.access_file)
+		return true;
+	return stage == RP_STAGE_MAIL && cfg->policy.trust_authenticated;
+}
+
 bool policy_msg_accepted(const struct rp_conn *c, const struct rp_msg *m)
 {
 	rp_checkset skip = c->skip | m->skip;

@@ -73,6 +73,19 @@ int policy_rcpt(struct rp_conn *c, struct rp_msg *m, const char *arg,
  */
 bool policy_header_forged(const struct rp_config *cfg, const char *name, const char *value);
 
+/*
+ * Whether stage (CONNECT, HELO or MAIL) may answer anything but "continue"
+ * under cfg, i.e. whether the MTA must wait for its answer: a refusal
+ * given at the stage itself ([policy] delay_reject = no), or an accept: a
+ * client in trusted_networks, an access file OK (client, HELO, sender;
+ * with an access file at all), a SASL login trusted at MAIL
+ * (trust_authenticated). False: every refusal of the stage is held for
+ * RCPT and nothing can be accepted there, so the event needs no reply.
+ * An accept counts for the stages after its own too, for an MTA that goes
+ * on sending them.
+ */
+bool policy_stage_answers(const struct rp_config *cfg, enum rp_stage stage);
+
 /* After MAIL: true when nothing rampart may still say applies to this
  * message (trusted, or an access OK with no refusal held from before it),
  * so the milter can accept it without the RCPT events. */

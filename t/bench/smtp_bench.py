@@ -25,7 +25,7 @@ reports the largest count it saw, and VmHWM (peak RSS) from
 Usage (as root):
     t/bench/smtp_bench.py [--build DIR] [--config FILE] [--messages N]
         [--rounds R] [--sessions S] [--rss-sessions N] [--rss-wait W]
-        [--dns auto|on|off] [--socket unix|inet]
+        [--dns auto|on|off|nsd] [--socket unix|inet]
 Exit status: 0 when every run delivered all its messages, 1 otherwise,
 77 when it cannot run here (not root, nullmilter not built).
 """
@@ -43,8 +43,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+sys.path.insert(0, HERE)
 from harness import (Postfix, build_dir, free_port, ini_set,  # noqa: E402
                      start_milter, stop_process)
+import smtp_load  # noqa: E402
 
 SMTP_SOURCE = "/usr/sbin/smtp-source"
 CLIENT_NAME = "client.bench.example.org"
@@ -229,7 +231,9 @@ def main():
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--rss-sessions", type=int, default=500, help="0: no memory run")
     ap.add_argument("--rss-wait", type=int, default=5)
-    ap.add_argument("--dns", choices=("auto", "on", "off"), default="auto")
+    ap.add_argument("--dns", choices=("auto", "on", "off", "nsd"), default="auto",
+                    help="nsd: every DNS check on against a local NSD (t/data/zones), "
+                    "load from smtp_load.py (XCLIENT) instead of smtp-source")
     ap.add_argument("--socket", choices=("unix", "inet"), default="unix")
     ap.add_argument("--keep", action="store_true", help="keep the temp dirs")
     args = ap.parse_args()
@@ -245,7 +249,13 @@ def main():
 
     tmp = tempfile.mkdtemp(prefix="rampart-bench-")
     os.chmod(tmp, 0o755)
-    with_dns = args.dns == "on" or (args.dns == "auto" and dns_available())
+    nsd = args.dns == "nsd"
+    with_dns = nsd or args.dns == "on" or (args.dns == "auto" and dns_available())
+    if nsd:
+        # smtp-source cannot pose as another client; smtp_load's clients
+        # (XCLIENT 192.0.2.1) do the load, and there is no memory run
+        args.rss_sessions = 0
+        nsport = smtp_load.nsd_start(os.path.join(tmp, "dns"))
     have_rampart = os.access(rampart, os.X_OK)
     milters = {}
     null_spec = socket_spec(args.socket, tmp, "null")
@@ -253,6 +263,13 @@ def main():
     ramp_spec = socket_spec(args.socket, tmp, "rampart")
     if have_rampart:
         conf = bench_config(args.config, tmp, ramp_spec, with_dns)
+        if nsd:
+            with open(conf) as f:
+                text = f.read()
+            for section, key, value in smtp_load.rampart_settings(tmp, ramp_spec, nsport):
+                text = ini_set(text, section, key, value)
+            with open(conf, "w") as f:
+                f.write(text)
         chk = subprocess.run([rampart, "-t", "-c", conf], capture_output=True, text=True)
         if chk.returncode != 0:
             print("rampart -t refused %s:\n%s%s" % (conf, chk.stdout, chk.stderr))
@@ -280,7 +297,12 @@ def main():
         for s in setups:
             spec = None if s == "none" else milters[s].spec
             instances[s] = Postfix(milter=spec, sink=False, keep=args.keep)
-        if have_rampart:
+        if have_rampart and nsd:
+            for _ in range(8):
+                if not smtp_load.session(instances["rampart"].smtp_port)[1]:
+                    break
+                time.sleep(1.2)
+        elif have_rampart:
             warm_up(instances["rampart"], "rampart")
         # Unmeasured: let master start its smtpd processes and the milters
         # their worker threads.
@@ -288,22 +310,36 @@ def main():
         for s in setups:
             base = accepted(instances[s])
             n = min(args.messages, 200)
-            smtp_source(instances[s].smtp_port, args.sessions, n)
+            if nsd:
+                smtp_load.run_load(instances[s].smtp_port, args.sessions,
+                                   max(1, n // args.sessions))
+                n = args.sessions * max(1, n // args.sessions)
+            else:
+                smtp_source(instances[s].smtp_port, args.sessions, n)
             counts[s] = accepted(instances[s], base + n)
         for rnd in range(args.rounds):
             order = setups if rnd % 2 == 0 else list(reversed(setups))
             for s in order:
                 pf = instances[s]
-                secs, r = smtp_source(pf.smtp_port, args.sessions, args.messages)
-                now = accepted(pf, counts[s] + args.messages)
+                if nsd:
+                    per = max(1, args.messages // args.sessions)
+                    res = smtp_load.run_load(pf.smtp_port, args.sessions, per)
+                    secs = res["wall"]
+                    r = subprocess.CompletedProcess([], 1 if res["errors"] else 0,
+                                                    "; ".join(res["errors"][:3]), "")
+                    want = args.sessions * per
+                else:
+                    secs, r = smtp_source(pf.smtp_port, args.sessions, args.messages)
+                    want = args.messages
+                now = accepted(pf, counts[s] + want)
                 got, counts[s] = now - counts[s], now
-                ok = r.returncode == 0 and got == args.messages
+                ok = r.returncode == 0 and got == want
                 failed |= not ok
-                totals[s][0] += args.messages
+                totals[s][0] += want
                 totals[s][1] += secs
-                per_round[s].append(args.messages / secs)
+                per_round[s].append(want / secs)
                 print("round %d  %-30s %7.1f msg/s  (%d msgs in %.2fs)%s" % (
-                    rnd + 1, labels[s], args.messages / secs, got, secs,
+                    rnd + 1, labels[s], want / secs, got, secs,
                     "" if ok else "  FAILED rc=%d %s%s" % (
                         r.returncode, r.stdout.strip(), r.stderr.strip())))
         rate = {s: totals[s][0] / totals[s][1] for s in setups}
@@ -311,6 +347,9 @@ def main():
             print("total    %-30s %7.1f msg/s  (median of rounds %.1f)" % (
                 labels[s], rate[s], statistics.median(per_round[s])))
         print("ratio    nullmilter / no milter        %.3f" % (rate["null"] / rate["none"]))
+        print("ratio    %s / no milter %s %.3f" % (
+            labels["rampart"], " " * max(0, 20 - len(labels["rampart"])),
+            rate["rampart"] / rate["none"]))
         print("ratio    %s / nullmilter %s %.3f (target >= 0.95)" % (
             labels["rampart"], " " * max(0, 19 - len(labels["rampart"])),
             rate["rampart"] / rate["null"]))
@@ -342,6 +381,8 @@ def main():
         for m in milters.values():
             if m.proc is not None:
                 m.stop()
+        if nsd:
+            smtp_load.nsd_stop(os.path.join(tmp, "dns"))
         if not args.keep:
             subprocess.run(["rm", "-rf", tmp])
         else:
