@@ -194,14 +194,16 @@ void cf_scan_text(const char *path, const char *text, struct scan *sc, struct pr
 			first = i;
 			continue;
 		}
-		char ev[ECHO_MAX + 8];
+		char ev[ECHO_MAX + 8], es[ECHO_MAX + 8], ek[ECHO_MAX + 8];
 		cf_echo_value(ev, sizeof ev, x->value);
+		cf_echo_value(es, sizeof es, x->section);
+		cf_echo_value(ek, sizeof ek, x->key);
 		if (*x->section)
 			cf_problem_add(pb, x->line, "%s:%u: [%s] %s = \"%s\": duplicate key, first set at line %u",
-				path, x->line, x->section, x->key, ev, sc->v[first].line);
+				path, x->line, es, ek, ev, sc->v[first].line);
 		else
 			cf_problem_add(pb, x->line, "%s:%u: %s = \"%s\": duplicate key, first set at line %u",
-				path, x->line, x->key, ev, sc->v[first].line);
+				path, x->line, ek, ev, sc->v[first].line);
 	}
 }
 
