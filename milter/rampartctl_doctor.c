@@ -175,19 +175,7 @@ static void host_addrs(struct doc *d)
 	if (getifaddrs(&ifa) != 0)
 		return;
 	for (i = ifa; i; i = i->ifa_next) {
-		if (!i->ifa_addr)
-			continue;
-		memset(&a, 0, sizeof a);
-		if (i->ifa_addr->sa_family == AF_INET) {
-			a.family = AF_INET;
-			memcpy(a.a, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, 4);
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			a.family = AF_INET6;
-			memcpy(a.a, &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, 16);
-		} else {
-			continue;
-		}
-		if (addr_public(&a))
+		if (netaddr_from_sockaddr(i->ifa_addr, &a) == 0 && addr_public(&a))
 			add_addr(d, &a);
 	}
 	freeifaddrs(ifa);

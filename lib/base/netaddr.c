@@ -38,6 +38,22 @@ static unsigned addr_bits(const struct rp_netaddr *a)
 	return a->family == AF_INET ? 32 : 128;
 }
 
+int netaddr_from_sockaddr(const struct sockaddr *sa, struct rp_netaddr *out)
+{
+	memset(out, 0, sizeof *out);
+	if (sa && sa->sa_family == AF_INET) {
+		out->family = AF_INET;
+		memcpy(out->a, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+		return 0;
+	}
+	if (sa && sa->sa_family == AF_INET6) {
+		out->family = AF_INET6;
+		memcpy(out->a, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
 int netaddr_parse(const char *s, struct rp_netaddr *out)
 {
 	unsigned char buf[16];

@@ -32,6 +32,10 @@ struct rp_cidrlist {
 /* Parse "192.0.2.1", "2001:db8::1", "IPv6:2001:db8::1" (Postfix macro
  * form) or "::ffff:192.0.2.1" (stored as IPv4). Returns 0, or -1 if invalid. */
 int netaddr_parse(const char *s, struct rp_netaddr *out);
+/* An AF_INET / AF_INET6 socket address (getifaddrs, accept); -1 for any
+ * other family or NULL. */
+struct sockaddr;
+int netaddr_from_sockaddr(const struct sockaddr *sa, struct rp_netaddr *out);
 /* Canonical text form (inet_ntop); IPv6 without "IPv6:" prefix. */
 void netaddr_format(const struct rp_netaddr *a, char *buf, size_t size);
 /* Clear all but the first prefix bits. */

@@ -25,19 +25,8 @@ static void own_collect(struct rp_engine *e)
 
 	if (getifaddrs(&ifa) == 0) {
 		for (i = ifa; i; i = i->ifa_next) {
-			if (!i->ifa_addr)
-				continue;
-			memset(&a, 0, sizeof a);
-			if (i->ifa_addr->sa_family == AF_INET) {
-				a.family = AF_INET;
-				memcpy(a.a, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, 4);
-			} else if (i->ifa_addr->sa_family == AF_INET6) {
-				a.family = AF_INET6;
-				memcpy(a.a, &((struct sockaddr_in6 *)(void *)i->ifa_addr)->sin6_addr, 16);
-			} else {
-				continue;
-			}
-			own_add(e, &a);
+			if (netaddr_from_sockaddr(i->ifa_addr, &a) == 0)
+				own_add(e, &a);
 		}
 		freeifaddrs(ifa);
 	}
